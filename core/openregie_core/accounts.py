@@ -1,0 +1,52 @@
+"""Creating user accounts (CLI, demo data and, later, the admin pages use this one path)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openregie_sdk.contributions import UserCreated
+
+from openregie_core.auth.passwords import hash_password, password_problem
+from openregie_core.hooks.facade import Hooks
+from openregie_core.models import User
+from openregie_core.models.users import USER_KINDS
+
+
+class AccountError(Exception):
+    """The account cannot be created; the message names the field and the problem."""
+
+
+def create_user(
+    session: Session,
+    hooks: Hooks,
+    *,
+    username: str,
+    display_name: str,
+    kind: str,
+    password: str,
+    email: str | None = None,
+) -> User:
+    username = username.strip().lower()
+    if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").isalnum():
+        raise AccountError("username: use 1-80 letters, digits, dots or hyphens")
+    if not display_name.strip():
+        raise AccountError("name: must not be empty")
+    if kind not in USER_KINDS:
+        raise AccountError(f"kind: must be one of {', '.join(USER_KINDS)}")
+    if email is not None and ("@" not in email or len(email) > 254):
+        raise AccountError("email: not an e-mail address")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(f"password: {problem}")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"username: {username!r} is already taken")
+    user = User(
+        username=username, display_name=display_name.strip(), kind=kind, email=email,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    hooks.user_created(session, UserCreated(user_id=user.id, username=username, kind=kind))
+    session.commit()
+    return user

@@ -1,0 +1,1 @@
+"""Staff authentication: passwords, the login session and who the actor is."""

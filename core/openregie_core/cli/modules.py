@@ -1,0 +1,106 @@
+"""`openregie modules ...`: works even when a module is broken, so it can always be
+listed, disabled and purged (no application or module code is needed for that)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from openregie_core.cli.context import settings_or_exit
+
+
+def _state() -> tuple[object, object, object]:
+    from openregie_core.app import resolve_modules
+    from openregie_core.database import make_engine
+
+    settings = settings_or_exit()
+    engine = make_engine(settings.resolved_database_url)
+    return settings, engine, resolve_modules(settings, engine)
+
+
+@click.group()
+def modules() -> None:
+    """List, inspect, enable, disable and purge modules."""
+
+
+@modules.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_(as_json: bool) -> None:
+    """Every installed module with its distribution, version, state and the reason."""
+    _, _, module_set = _state()
+    rows = [record.as_dict() for record in module_set.records]  # type: ignore[attr-defined]
+    if as_json:
+        click.echo(json.dumps({"modules": rows, "problems": module_set.problems}, indent=2))  # type: ignore[attr-defined]
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<20} {row['distribution']:<28} {row['version']:<10} {row['state']:<13} {row['reason']}")
+    for problem in module_set.problems:  # type: ignore[attr-defined]
+        click.echo(f"problem: {problem}", err=True)
+
+
+@modules.command()
+@click.argument("module_id")
+def show(module_id: str) -> None:
+    """Details of one module."""
+    from openregie_core.modules.loader import settings_as_dict
+
+    _, _, module_set = _state()
+    record = module_set.get(module_id)  # type: ignore[attr-defined]
+    if record is None:
+        raise click.ClickException(f"no installed module {module_id!r}")
+    data = record.as_dict()
+    data["settings"] = settings_as_dict(record.settings)
+    data["permissions"] = [p.name for p in record.manifest.permissions] if record.manifest else []
+    data["tables"] = record.tables
+    click.echo(json.dumps(data, indent=2))
+
+
+def _toggle(module_id: str, enabled: bool) -> None:
+    from sqlalchemy.orm import Session
+
+    from openregie_core.modules.admin import ModuleAdminError, set_enabled
+
+    settings, engine, _ = _state()
+    with Session(engine) as session:  # type: ignore[arg-type]
+        try:
+            set_enabled(session, settings, module_id, enabled, "cli")  # type: ignore[arg-type]
+        except ModuleAdminError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@modules.command()
+@click.argument("module_id")
+def enable(module_id: str) -> None:
+    """Enable a module (run `openregie db upgrade` and restart afterwards)."""
+    _toggle(module_id, True)
+    click.echo(f"{module_id} enabled: run `openregie db upgrade` and restart the application")
+
+
+@modules.command()
+@click.argument("module_id")
+def disable(module_id: str) -> None:
+    """Disable a module; its data is kept (restart the application afterwards)."""
+    _toggle(module_id, False)
+    click.echo(f"{module_id} disabled: restart the application; its data is kept")
+
+
+@modules.command()
+@click.argument("module_id")
+@click.option("--confirm", "confirmation", required=True, help="Repeat the module id.")
+def purge(module_id: str, confirmation: str) -> None:
+    """Remove a disabled module's tables and data for good (logged)."""
+    from sqlalchemy.orm import Session
+
+    from openregie_core.modules.admin import ModuleAdminError
+    from openregie_core.modules.admin import purge as purge_module
+
+    if confirmation != module_id:
+        raise click.ClickException(f"--confirm must repeat the module id {module_id!r}")
+    _, engine, module_set = _state()
+    with Session(engine) as session:  # type: ignore[arg-type]
+        try:
+            dropped = purge_module(engine, session, module_id, module_set.loaded_ids, "cli")  # type: ignore[arg-type,attr-defined]
+        except ModuleAdminError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"purged {module_id}: dropped {', '.join(dropped) or 'nothing'}")

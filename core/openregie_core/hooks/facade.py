@@ -1,0 +1,148 @@
+"""The one typed facade through which core calls hooks; it holds the call policy per class.
+
+Call sites use `Hooks.nav_items(actor)`, never `pm.hook...` directly, so the policy —
+decisions fail closed, contributions drop what raises, events run after commit in
+isolation — is written once, here (see `openregie_sdk.hookspecs` for the contract).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import pluggy
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from openregie_sdk import hookspecs
+from openregie_sdk.actors import Actor
+from openregie_sdk.contributions import DashboardWidget, UserCreated
+from openregie_sdk.manifest import NavItem, Permission
+
+log = logging.getLogger("openregie.hooks")
+
+_PENDING = "openregie_pending_events"
+_READY = "openregie_ready_events"
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+class Hooks:
+    def __init__(self, pm: pluggy.PluginManager, module_of: dict[str, str]) -> None:
+        self._pm = pm
+        self._module_of = module_of  # plugin name → module id, for log messages
+        # pluggy keeps implementations last-registered-first; we call in load order.
+        self._impls: dict[str, list[Any]] = {
+            name: list(reversed(getattr(pm.hook, name).get_hookimpls()))
+            for name in dir(pm.hook)
+            if name.startswith("openregie_")
+        }
+
+    # -- policies ---------------------------------------------------------------------------
+    def _module(self, impl: Any) -> str:
+        return self._module_of.get(impl.plugin_name, impl.plugin_name)
+
+    def _each(self, hook: str, kwargs: dict[str, Any]) -> Iterable[tuple[Any, Any]]:
+        """Call every implementation on its own; yield (impl, result) for those that return."""
+        for impl in self._impls.get(hook, ()):
+            try:
+                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception:
+                log.exception("hook %s of module %s raised; its contribution is dropped",
+                              hook, self._module(impl))
+                continue
+            yield impl, result
+
+    def _contributions(self, hook: str, kind: type, **kwargs: Any) -> list[Any]:
+        items: list[Any] = []
+        for impl, result in self._each(hook, kwargs):
+            for item in result or ():
+                if isinstance(item, kind):
+                    items.append(item)
+                else:
+                    log.error("hook %s of module %s returned %r, not a %s; dropped",
+                              hook, self._module(impl), type(item).__name__, kind.__name__)
+        return items
+
+    def _decide(self, hook: str, **kwargs: Any) -> bool:
+        allowed = False
+        for impl in self._impls.get(hook, ()):
+            try:
+                answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception:
+                log.exception("decision hook %s of module %s raised; denying",
+                              hook, self._module(impl))
+                return False
+            if answer is False:
+                return False
+            allowed = allowed or answer is True
+        return allowed
+
+    def _event(self, hook: str, **kwargs: Any) -> None:
+        for _ in self._each(hook, kwargs):
+            pass
+
+    # -- the hooks --------------------------------------------------------------------------
+    def permissions(self) -> list[tuple[str, Permission]]:
+        """(module id, permission) pairs; the caller checks namespaces and duplicates."""
+        pairs = []
+        for impl, result in self._each("openregie_permissions", {}):
+            pairs.extend((self._module(impl), p) for p in result or () if isinstance(p, Permission))
+        return pairs
+
+    def nav_items(self, actor: Actor) -> list[NavItem]:
+        return self._contributions("openregie_nav_items", NavItem, actor=actor)
+
+    def dashboard_widgets(self, actor: Actor) -> list[DashboardWidget]:
+        widgets = self._contributions("openregie_dashboard_widgets", DashboardWidget, actor=actor)
+        return sorted(widgets, key=lambda w: w.order)
+
+    def authorize(self, actor: Actor, permission: str, resource: object | None) -> bool:
+        return self._decide(
+            "openregie_authorize", actor=actor, permission=permission, resource=resource
+        )
+
+    def demo_data_implementations(self) -> list[tuple[str, Any]]:
+        """(module id, callable) pairs for `openregie demo`, which runs each in its own
+        transaction and reports failures itself."""
+        return [
+            (self._module(impl), impl.function)
+            for impl in self._impls.get("openregie_demo_data", ())
+        ]
+
+    # -- events after commit ----------------------------------------------------------------
+    @staticmethod
+    def emit(session: Session, hook: str, **kwargs: Any) -> None:
+        """Queue an event; it fires only once the session's transaction has committed."""
+        session.info.setdefault(_PENDING, []).append((hook, kwargs))
+
+    def user_created(self, session: Session, event_: UserCreated) -> None:
+        self.emit(session, "openregie_user_created", event=event_)
+
+    def dispatch_ready(self, session: Session) -> None:
+        """Fire the events of committed transactions (called at request and command end)."""
+        for _ in range(10):  # handlers may commit and queue more; bounded
+            ready = session.info.pop(_READY, [])
+            if not ready:
+                return
+            for hook, kwargs in ready:
+                self._event(hook, **kwargs)
+
+
+def track_events(factory: sessionmaker[Session]) -> None:
+    """Move queued events to 'ready' on commit and drop them on rollback."""
+
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        pending = session.info.pop(_PENDING, [])
+        if pending:
+            session.info.setdefault(_READY, []).extend(pending)
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(_PENDING, None)

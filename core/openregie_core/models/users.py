@@ -1,0 +1,24 @@
+"""User accounts of professionals, functional admins and policy officers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openregie_sdk.db import Base, UuidPrimaryKey, utcnow
+
+USER_KINDS = ("professional", "team_lead", "functional_admin", "policy_officer")
+
+
+class User(UuidPrimaryKey, Base):
+    __tablename__ = "core_user"
+
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

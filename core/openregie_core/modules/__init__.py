@@ -1,0 +1,1 @@
+"""The module host: discovery, selection, loading and the computed state of every module."""

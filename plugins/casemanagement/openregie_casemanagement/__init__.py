@@ -1,0 +1,1 @@
+"""OpenRegie case management: cases of households and one family, one plan."""

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def openregie_modules() -> list[str]:
+    return ["casemanagement"]

@@ -1,0 +1,42 @@
+"""The OpenRegie SDK: everything a module may import from the platform.
+
+A module imports `openregie_sdk`, its own package and third-party libraries, nothing else.
+What core provides at run time (database session, actor, authorisation, settings,
+capabilities, templates) is reached through the accessors re-exported here.
+"""
+
+from openregie_sdk.actors import Actor, ActorKind
+from openregie_sdk.hookspecs import HookKind, hookimpl
+from openregie_sdk.manifest import BlueprintRef, ModuleManifest, ModuleSettings, NavItem, Permission
+from openregie_sdk.runtime import (
+    authorize,
+    capability,
+    current_actor,
+    db_session,
+    module_settings,
+    render,
+)
+from openregie_sdk.version import SDK_VERSION
+from openregie_sdk.web import PUBLIC, public, requires
+
+__all__ = [
+    "PUBLIC",
+    "SDK_VERSION",
+    "Actor",
+    "ActorKind",
+    "BlueprintRef",
+    "HookKind",
+    "ModuleManifest",
+    "ModuleSettings",
+    "NavItem",
+    "Permission",
+    "authorize",
+    "capability",
+    "current_actor",
+    "db_session",
+    "hookimpl",
+    "module_settings",
+    "public",
+    "render",
+    "requires",
+]

@@ -1,0 +1,119 @@
+"""The hook specifications: the broadcast contract between core and modules.
+
+Every hook belongs to one class, which fixes how core calls it (core's hook facade holds
+this policy; call sites never repeat it):
+
+- decision: authorisation. Every implementation is asked; one `False` denies (deny
+  overrides allow), at least one `True` is needed to allow (no answer denies), and an
+  implementation that raises counts as a deny and is logged (fail closed).
+- contribution: each implementation is called on its own and its results are combined in
+  load order; one that raises is logged with its module id and dropped — the page still works.
+- event: fired after the transaction that caused it has committed; each implementation is
+  isolated (an exception is logged) and can never roll back that transaction.
+
+Each spec states its class, when it fires, what it receives and returns, and the SDK version
+that added it. Within an SDK major version hooks only gain hooks or arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pluggy
+
+if TYPE_CHECKING:
+    from openregie_sdk.actors import Actor
+    from openregie_sdk.contributions import DashboardWidget, DemoContext, UserCreated
+    from openregie_sdk.manifest import NavItem, Permission
+
+PROJECT = "openregie"
+hookimpl = pluggy.HookimplMarker(PROJECT)
+_hookspec = pluggy.HookspecMarker(PROJECT)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class HookKind(StrEnum):
+    DECISION = "decision"
+    CONTRIBUTION = "contribution"
+    EVENT = "event"
+
+
+def spec(kind: HookKind, since: str) -> Callable[[F], F]:
+    """Mark a function as a hook spec of class `kind`, added in SDK version `since`."""
+
+    def mark(function: F) -> F:
+        function.openregie_kind = kind  # type: ignore[attr-defined]
+        function.openregie_since = since  # type: ignore[attr-defined]
+        return _hookspec(function)
+
+    return mark
+
+
+@spec(HookKind.CONTRIBUTION, since="1.0")
+def openregie_permissions() -> Iterable[Permission]:
+    """Declare permissions beyond those in the module's manifest.
+
+    Fires: once at start-up, when core builds its permission registry.
+    Receives: nothing. Returns: an iterable of `Permission`; each name must start with the
+    module's id. Names that do not, or that another module already declared, are dropped
+    and logged. If it raises: logged and dropped; the other modules' permissions stand.
+    Example: `return [Permission(name="wachttijden.view", title="Wachttijden bekijken")]`.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.0")
+def openregie_nav_items(actor: Actor) -> Iterable[NavItem]:
+    """Add entries to the main navigation for `actor`.
+
+    Fires: on every full page render. Receives: the current actor. Returns: `NavItem`s;
+    core shows only those whose permission the actor holds, sorted by `order` then label.
+    Manifest `nav_items` arrive through this same hook. If it raises: logged and dropped.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.0")
+def openregie_dashboard_widgets(actor: Actor) -> Iterable[DashboardWidget]:
+    """Add widgets to the start page of `actor`.
+
+    Fires: when the dashboard renders. Receives: the current actor. Returns:
+    `DashboardWidget`s (title and already-escaped HTML body, e.g. from
+    `openregie_sdk.render`). Check permissions yourself; return nothing the actor may not
+    see. If it raises: logged with the module id and dropped; the dashboard still renders.
+    """
+
+
+@spec(HookKind.DECISION, since="1.0")
+def openregie_authorize(actor: Actor, permission: str, resource: object | None) -> bool | None:
+    """Decide whether `actor` may exercise `permission`, on `resource` when given.
+
+    Fires: on every `openregie_sdk.authorize()` call and on every route guarded by
+    `requires`. Receives: the actor, the permission name and the object concerned (or
+    None for a permission-only check). Returns: True to allow, False to deny, None for no
+    opinion. Policy: deny overrides allow; no True at all denies; raising denies and is
+    logged. Core's own implementation denies a permission none of the actor's roles grant,
+    so a module can narrow access but never widen it beyond the roles.
+    """
+
+
+@spec(HookKind.EVENT, since="1.0")
+def openregie_user_created(event: UserCreated) -> None:
+    """React to a new user account.
+
+    Fires: after the transaction that created the account has committed. Receives: a
+    `UserCreated` event (ids and names, no secrets). Returns: nothing. If it raises: logged;
+    the account stays created and the other implementations still run.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.0")
+def openregie_demo_data(context: DemoContext) -> None:
+    """Seed this module's demo data.
+
+    Fires: during `openregie demo`, after core has seeded its own data, once per module in
+    load order. Receives: a `DemoContext` (database session, seeded random generator,
+    progress reporter and what core created). Returns: nothing; core commits after each
+    module. If it raises: the module's demo data is rolled back and the error is reported.
+    """

@@ -1,0 +1,70 @@
+"""Accessors for what core provides at run time, bound per application by core.
+
+Modules call these functions; they find the running application's runtime through Flask's
+`current_app`, so they work inside a request, a CLI command or a job (core pushes an
+application context for those). Outside any application they raise `RuntimeError`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from flask import current_app
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from sqlalchemy.orm import Session
+
+    from openregie_sdk.actors import Actor
+
+EXTENSION_KEY = "openregie"
+
+
+class Runtime(Protocol):
+    """What core binds into `app.extensions["openregie"]`."""
+
+    def session(self) -> Session: ...
+    def actor(self) -> Actor: ...
+    def authorize(self, permission: str, resource: object | None = None) -> bool: ...
+    def module_settings(self, module_id: str) -> BaseModel: ...
+    def capability(self, name: str) -> Any: ...
+    def render(self, template: str, **context: Any) -> str: ...
+    def deny(self, permission: str) -> Any: ...
+
+
+def runtime() -> Runtime:
+    try:
+        return current_app.extensions[EXTENSION_KEY]
+    except (RuntimeError, KeyError) as exc:
+        raise RuntimeError("no OpenRegie application is active here") from exc
+
+
+def db_session() -> Session:
+    """The database session of the current request, command or job (core commits it)."""
+    return runtime().session()
+
+
+def current_actor() -> Actor:
+    """Who is acting now: a user, resident, API client, the system, or anonymous."""
+    return runtime().actor()
+
+
+def authorize(permission: str, resource: object | None = None) -> bool:
+    """Ask the decision hooks whether the current actor may exercise `permission`."""
+    return runtime().authorize(permission, resource)
+
+
+def module_settings(module_id: str) -> BaseModel:
+    """The validated settings of a loaded module (its `ModuleSettings` subclass)."""
+    return runtime().module_settings(module_id)
+
+
+def capability(name: str) -> Any:
+    """The provider of capability `name`, or None when no loaded module provides it.
+    Type the result with the capability's protocol from `openregie_sdk.capabilities`."""
+    return runtime().capability(name)
+
+
+def render(template: str, **context: Any) -> str:
+    """Render a Jinja template; pages extend `"layout.html"` and fill its blocks."""
+    return runtime().render(template, **context)

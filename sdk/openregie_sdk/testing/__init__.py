@@ -1,0 +1,11 @@
+"""The OpenRegie test kit for module authors (a pytest plugin, registered as `openregie`).
+
+Fixtures: `app` (exactly the modules your tests name, on a database built by running the
+real migrations), `client`, `login_as`, `make_app`, `module_distributions`. Name the
+modules with `@pytest.mark.openregie_modules("mymodule")` or by overriding the
+`openregie_modules` fixture. Subclass `openregie_sdk.testing.contract.ModuleContract` for the
+module contract test. Set `OPENREGIE_TEST_DATABASE_URL` (a PostgreSQL server URL) to run on
+PostgreSQL; each test run creates its own databases and drops them.
+
+This subpackage, and only this one, may import core: it builds a real application.
+"""

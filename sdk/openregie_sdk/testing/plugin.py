@@ -1,0 +1,185 @@
+"""The pytest plugin of the OpenRegie test kit (entry point `pytest11: openregie`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from openregie_sdk.testing.databases import TestDatabases
+from openregie_sdk.testing.distributions import ModuleDistributions
+
+TEST_SECRET_KEY = "openregie-test-secret-key-not-for-production-use"  # noqa: S105
+TEST_PASSWORD = "test-wachtwoord-123"  # noqa: S105
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "openregie_modules(*ids): build the `app` fixture with exactly these modules enabled",
+    )
+
+
+@pytest.fixture(scope="session")
+def openregie_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabases]:
+    databases = TestDatabases(
+        os.environ.get("OPENREGIE_TEST_DATABASE_URL") or None,
+        tmp_path_factory.mktemp("openregie-databases"),
+    )
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
+def openregie_modules() -> list[str] | None:
+    """The modules the `app` fixture enables; None means the installation default.
+    Override this fixture in a conftest, or use the `openregie_modules` marker."""
+    return None
+
+
+def _settings(instance: Path, url: str, modules: list[str] | None, extra: dict[str, Any]) -> Any:
+    from openregie_core.config import load_settings
+
+    values: dict[str, Any] = {
+        "instance_path": instance,
+        "database_url": url,
+        "mode": "test",
+        "secret_key": TEST_SECRET_KEY,
+        "strict_modules": True,
+        "safe_mode": False,
+        "disable_modules": [],
+        "modules": modules,
+        "module_config": {},
+    }
+    values.update(extra)
+    return load_settings(**values)
+
+
+def migrate_database(settings: Any) -> Any:
+    """Run the real migrations of core and every module `settings` loads."""
+    from openregie_core.app import resolve_modules
+    from openregie_core.database import make_engine
+    from openregie_core.migrate import Migrator, lineages_for
+
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        modules = resolve_modules(settings, engine)
+        Migrator(engine, lineages_for(modules)).upgrade()
+    finally:
+        engine.dispose()
+    return modules
+
+
+@pytest.fixture
+def make_app(
+    openregie_databases: TestDatabases, tmp_path: Path
+) -> Iterator[Callable[..., Any]]:
+    """`make_app(modules=None, *, migrate=True, database_url=None, **settings)` builds an
+    application; `modules` lists the enabled module ids (None: installation default).
+    With `migrate` the database holds the migrated schema of those modules; pass
+    `database_url` to reuse a database (e.g. to restart on the same data)."""
+    from openregie_core.app import create_app
+
+    built: list[Any] = []
+    owned: list[str] = []
+
+    def factory(
+        modules: list[str] | tuple[str, ...] | None = None,
+        *,
+        migrate: bool = True,
+        database_url: str | None = None,
+        **settings: Any,
+    ) -> Any:
+        module_list = list(modules) if modules is not None else None
+        instance = tmp_path / f"instance-{uuid.uuid4().hex[:6]}"
+        if database_url is None:
+            if migrate:
+                key = (repr(module_list), repr(sorted(settings.items())))
+                database_url = openregie_databases.migrated(
+                    key,
+                    lambda url: migrate_database(
+                        _settings(instance, url, module_list, {**settings, "strict_modules": False})
+                    ),
+                )
+            else:
+                database_url = openregie_databases.new_empty()
+            owned.append(database_url)
+        app = create_app(_settings(instance, database_url, module_list, settings))
+        app.config["TESTING"] = True
+        built.append(app)
+        return app
+
+    yield factory
+    for app in built:
+        app.extensions["openregie"].engine.dispose()
+    for url in owned:
+        openregie_databases.drop(url)
+
+
+@pytest.fixture
+def app(
+    make_app: Callable[..., Any], request: pytest.FixtureRequest, openregie_modules: list[str] | None
+) -> Any:
+    marker = request.node.get_closest_marker("openregie_modules")
+    return make_app(list(marker.args) if marker else openregie_modules)
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app: Any) -> Iterator[Any]:
+    """The application's database session inside an application context."""
+    runtime = app.extensions["openregie"]
+    with app.app_context():
+        yield runtime.session()
+        runtime.close_cli_session()
+
+
+_HASH_CACHE: dict[str, str] = {}
+
+
+@pytest.fixture
+def login_as(app: Any, client: Any) -> Callable[..., Any]:
+    """`login_as(kind="professional", username=None)` creates a user of that kind
+    (password `TEST_PASSWORD`) and logs the `client` in as them; returns the user."""
+    from openregie_core.auth.passwords import hash_password
+    from openregie_core.models import User
+
+    def login(kind: str = "professional", username: str | None = None, **fields: Any) -> Any:
+        if "hash" not in _HASH_CACHE:
+            _HASH_CACHE["hash"] = hash_password(TEST_PASSWORD)
+        runtime = app.extensions["openregie"]
+        with runtime.session_factory() as session:
+            user = User(
+                id=uuid.uuid4(),
+                username=username or f"{kind}-{uuid.uuid4().hex[:6]}",
+                display_name=fields.pop("display_name", f"Test {kind}"),
+                kind=kind,
+                password_hash=_HASH_CACHE["hash"],
+                **fields,
+            )
+            session.add(user)
+            session.commit()
+        with client.session_transaction() as cookie:
+            cookie.permanent = True
+            cookie["user_id"] = str(user.id)
+            cookie["seen"] = dt.datetime.now(dt.UTC).timestamp()
+        return user
+
+    return login
+
+
+@pytest.fixture
+def module_distributions(tmp_path: Path) -> Iterator[ModuleDistributions]:
+    """Write real tiny module distributions onto sys.path for this test."""
+    distributions = ModuleDistributions(tmp_path / "site")
+    yield distributions
+    distributions.cleanup()
