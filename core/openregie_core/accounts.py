@@ -5,12 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openregie_sdk.contributions import UserCreated
-
 from openregie_core.auth.passwords import hash_password, password_problem
 from openregie_core.hooks.facade import Hooks
 from openregie_core.models import User
 from openregie_core.models.users import USER_KINDS
+from openregie_sdk.contributions import UserCreated
 
 
 class AccountError(Exception):
@@ -28,7 +27,11 @@ def create_user(
     email: str | None = None,
 ) -> User:
     username = username.strip().lower()
-    if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").isalnum():
+    if (
+        not username
+        or len(username) > 80
+        or not username.replace(".", "").replace("-", "").isalnum()
+    ):
         raise AccountError("username: use 1-80 letters, digits, dots or hyphens")
     if not display_name.strip():
         raise AccountError("name: must not be empty")
@@ -42,7 +45,10 @@ def create_user(
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"username: {username!r} is already taken")
     user = User(
-        username=username, display_name=display_name.strip(), kind=kind, email=email,
+        username=username,
+        display_name=display_name.strip(),
+        kind=kind,
+        email=email,
         password_hash=hash_password(password),
     )
     session.add(user)

@@ -71,7 +71,9 @@ def _permissions(hooks: Hooks) -> dict[str, Any]:
     registry: dict[str, Any] = {}
     for module_id, permission in hooks.permissions():
         if module_id != "core" and not permission.name.startswith(module_id + "."):
-            log.error("module %s declared %s outside its namespace; dropped", module_id, permission.name)
+            log.error(
+                "module %s declared %s outside its namespace; dropped", module_id, permission.name
+            )
         elif permission.name in registry:
             log.error("permission %s declared twice; the second is dropped", permission.name)
         else:

@@ -8,6 +8,7 @@ start-up with a `ConfigError` that names the variable and what is expected.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from openregie_sdk.manifest import MODULE_ID_PATTERN
 
 ENV_PREFIX = "OPENREGIE_"
 FIRST_PARTY_MODULES = ("casemanagement", "consent", "portal", "reporting")
@@ -77,7 +80,7 @@ class Settings(BaseSettings):
     @classmethod
     def _valid_ids(cls, value: list[str] | None) -> list[str] | None:
         for item in value or []:
-            if not item.replace("_", "a").isalnum() or not item[0].isalpha() or item != item.lower():
+            if re.fullmatch(MODULE_ID_PATTERN, item) is None:  # isalnum() would allow "ü"
                 raise ValueError(f"{item!r} is not a module id")
         return value
 

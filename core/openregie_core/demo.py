@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from openregie_sdk.contributions import DemoContext
-
 from openregie_core.accounts import create_user
 from openregie_core.models import User
 from openregie_core.runtime import CoreRuntime
+from openregie_sdk.contributions import DemoContext
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - documented demo credential, demo mode only
 
@@ -53,8 +52,12 @@ def seed(runtime: CoreRuntime, seed_value: int, progress: Callable[[str], None])
         existing = session.scalar(select(User).where(User.username == account.username))
         if existing is None:
             existing = create_user(
-                session, runtime.hooks, username=account.username,
-                display_name=account.display_name, kind=account.kind, password=DEMO_PASSWORD,
+                session,
+                runtime.hooks,
+                username=account.username,
+                display_name=account.display_name,
+                kind=account.kind,
+                password=DEMO_PASSWORD,
             )
         created["user"].append(existing.id)
     progress("core: demo accounts")

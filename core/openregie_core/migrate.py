@@ -21,9 +21,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, inspect, text
 
-from openregie_sdk.db import metadata
-
 from openregie_core.modules.states import ModuleSet
+from openregie_sdk.db import metadata
 
 ENV_DIR = Path(__file__).parent / "migrations"
 
@@ -110,7 +109,9 @@ class Migrator:
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise MigrationError(f"foreign key violations after migration: {broken[:5]}")
+                        raise MigrationError(
+                            f"foreign key violations after migration: {broken[:5]}"
+                        )
             finally:
                 if sqlite:
                     connection.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -220,7 +221,9 @@ def purge_tables(engine: Engine, module_id: str, prefix: str) -> list[str]:
     ]
     version_table = f"alembic_version_{module_id}"
     reflected = MetaData()
-    reflected.reflect(engine, only=[*mine, *([version_table] if version_table in table_names else [])])
+    reflected.reflect(
+        engine, only=[*mine, *([version_table] if version_table in table_names else [])]
+    )
     with engine.begin() as connection:
         reflected.drop_all(connection)
     return sorted(reflected.tables)

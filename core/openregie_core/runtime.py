@@ -10,12 +10,11 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor
-from openregie_sdk.manifest import Permission
-
 from openregie_core.config import Settings
 from openregie_core.hooks.facade import Hooks
 from openregie_core.modules.states import ModuleSet
+from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor
+from openregie_sdk.manifest import Permission
 
 log = logging.getLogger("openregie")
 

@@ -92,9 +92,9 @@ def openregie_authorize(actor: Actor, permission: str, resource: object | None) 
     Fires: on every `openregie_sdk.authorize()` call and on every route guarded by
     `requires`. Receives: the actor, the permission name and the object concerned (or
     None for a permission-only check). Returns: True to allow, False to deny, None for no
-    opinion. Policy: deny overrides allow; no True at all denies; raising denies and is
-    logged. Core's own implementation denies a permission none of the actor's roles grant,
-    so a module can narrow access but never widen it beyond the roles.
+    opinion. Policy: deny overrides allow; no True at all denies. If it raises: that counts
+    as a deny and is logged (fail closed). Core's own implementation denies a permission
+    none of the actor's roles grant, so a module can narrow access but never widen it.
     """
 
 

@@ -89,7 +89,8 @@ class NavItem(_Frozen):
 
 
 class BlueprintRef(_Frozen):
-    """A Flask blueprint the module contributes, mounted at `url_prefix` (unique per installation)."""
+    """A Flask blueprint the module contributes, mounted at `url_prefix` (unique per
+    installation; a module API goes under `/api/v1/<module id>`)."""
 
     target: ImportString
     url_prefix: UrlPrefix

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app
+from markupsafe import Markup
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -65,6 +66,7 @@ def capability(name: str) -> Any:
     return runtime().capability(name)
 
 
-def render(template: str, **context: Any) -> str:
-    """Render a Jinja template; pages extend `"layout.html"` and fill its blocks."""
-    return runtime().render(template, **context)
+def render(template: str, **context: Any) -> Markup:
+    """Render a Jinja template (autoescaped, so the result is safe HTML); pages extend
+    `"layout.html"` and fill its blocks; fragments (widgets, panels) stand alone."""
+    return Markup(runtime().render(template, **context))  # noqa: S704 - Jinja escaped it

@@ -7,10 +7,9 @@ import uuid
 
 from flask import current_app, g, session
 
+from openregie_core.models import User
 from openregie_sdk.actors import ActorKind
 from openregie_sdk.db import utcnow
-
-from openregie_core.models import User
 
 
 def start_session(user: User) -> None:

@@ -12,11 +12,10 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from openregie_sdk import db_session, public, requires
-
 from openregie_core.auth.passwords import verify_password
 from openregie_core.auth.session import end_session, start_session
 from openregie_core.models import User
+from openregie_sdk import db_session, public, requires
 
 blueprint = Blueprint("core_auth", __name__)
 
@@ -57,5 +56,3 @@ def login() -> Any:
 def logout() -> Any:
     end_session()
     return redirect(url_for("core_auth.login"))
-
-

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
 import click
 
 from openregie_core.cli.context import settings_or_exit
 
+if TYPE_CHECKING:
+    from openregie_core.migrate import Migrator
 
-def _migrator() -> object:
+T = TypeVar("T")
+
+
+def _migrator() -> Migrator:
     from openregie_core.app import resolve_modules
     from openregie_core.database import make_engine
     from openregie_core.migrate import Migrator, lineages_for
@@ -23,11 +31,11 @@ def _migrator() -> object:
     return Migrator(engine, lineages_for(modules))
 
 
-def _run(action: object) -> object:
+def _run(action: Callable[[], T]) -> T:
     from openregie_core.migrate import MigrationError
 
     try:
-        return action()  # type: ignore[operator]
+        return action()
     except MigrationError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -42,23 +50,23 @@ def db() -> None:
 def upgrade(module_id: str | None) -> None:
     """Create or upgrade the tables of core and every loaded module."""
     migrator = _migrator()
-    changed = _run(lambda: migrator.upgrade(only=module_id))  # type: ignore[attr-defined]
-    click.echo("upgraded: " + (", ".join(changed) if changed else "nothing to do"))  # type: ignore[arg-type]
+    changed = _run(lambda: migrator.upgrade(only=module_id))
+    click.echo("upgraded: " + (", ".join(changed) if changed else "nothing to do"))
 
 
 @db.command()
 def current() -> None:
     """Show the applied revision of every lineage."""
-    for lineage, revisions in _migrator().current().items():  # type: ignore[attr-defined]
+    for lineage, revisions in _migrator().current().items():
         click.echo(f"{lineage}: {', '.join(revisions) or '(none)'}")
 
 
 @db.command()
 def pending() -> None:
     """List revisions not yet applied; exit 1 when there are any."""
-    result = _run(lambda: _migrator().pending())  # type: ignore[attr-defined]
+    result = _run(lambda: _migrator().pending())
     waiting = False
-    for lineage, revisions in result.items():  # type: ignore[attr-defined]
+    for lineage, revisions in result.items():
         click.echo(f"{lineage}: {', '.join(revisions) or 'up to date'}")
         waiting = waiting or bool(revisions)
     if waiting:
@@ -68,9 +76,9 @@ def pending() -> None:
 @db.command()
 def check() -> None:
     """Fail when the models and the migrations differ (drift)."""
-    drift = _run(lambda: _migrator().check())  # type: ignore[attr-defined]
+    drift = _run(lambda: _migrator().check())
     if drift:
-        for lineage, diffs in drift.items():  # type: ignore[attr-defined]
+        for lineage, diffs in drift.items():
             click.echo(f"{lineage}: models and migrations differ:", err=True)
             for diff in diffs:
                 click.echo(f"  {diff}", err=True)
@@ -83,7 +91,7 @@ def check() -> None:
 @click.option("-m", "--message", required=True, help="What the revision changes.")
 def revision(module_id: str, message: str) -> None:
     """Autogenerate a revision for one lineage from its models."""
-    path = _run(lambda: _migrator().revision(module_id, message))  # type: ignore[attr-defined]
+    path = _run(lambda: _migrator().revision(module_id, message))
     click.echo(f"written: {path}")
 
 
@@ -99,5 +107,5 @@ def downgrade(module_id: str, target: str) -> None:
         typed = click.prompt(f"Type {module_id!r} to downgrade it to {target}", default="")
         if typed != module_id:
             raise click.ClickException("not confirmed; nothing changed")
-    _run(lambda: _migrator().downgrade(module_id, target))  # type: ignore[attr-defined]
+    _run(lambda: _migrator().downgrade(module_id, target))
     click.echo(f"{module_id} downgraded to {target}")

@@ -22,6 +22,6 @@ def demo(seed_value: int) -> None:
                 raise click.ClickException(str(exc)) from None
     for problem in problems:
         click.echo(f"warning: demo data of {problem}", err=True)
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.username:<12} {account.kind}")

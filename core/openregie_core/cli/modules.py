@@ -4,13 +4,20 @@ listed, disabled and purged (no application or module code is needed for that)."
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from openregie_core.cli.context import settings_or_exit
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-def _state() -> tuple[object, object, object]:
+    from openregie_core.config import Settings
+    from openregie_core.modules.states import ModuleSet
+
+
+def _state() -> tuple[Settings, Engine, ModuleSet]:
     from openregie_core.app import resolve_modules
     from openregie_core.database import make_engine
 
@@ -29,13 +36,19 @@ def modules() -> None:
 def list_(as_json: bool) -> None:
     """Every installed module with its distribution, version, state and the reason."""
     _, _, module_set = _state()
-    rows = [record.as_dict() for record in module_set.records]  # type: ignore[attr-defined]
+    rows = [record.as_dict() for record in module_set.records]
     if as_json:
-        click.echo(json.dumps({"modules": rows, "problems": module_set.problems}, indent=2))  # type: ignore[attr-defined]
+        click.echo(json.dumps({"modules": rows, "problems": module_set.problems}, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['id']:<20} {row['distribution']:<28} {row['version']:<10} {row['state']:<13} {row['reason']}")
-    for problem in module_set.problems:  # type: ignore[attr-defined]
+        columns = (
+            (row["id"], 20),
+            (row["distribution"], 28),
+            (row["version"], 10),
+            (row["state"], 13),
+        )
+        click.echo(" ".join(f"{value:<{width}}" for value, width in columns) + f" {row['reason']}")
+    for problem in module_set.problems:
         click.echo(f"problem: {problem}", err=True)
 
 
@@ -46,7 +59,7 @@ def show(module_id: str) -> None:
     from openregie_core.modules.loader import settings_as_dict
 
     _, _, module_set = _state()
-    record = module_set.get(module_id)  # type: ignore[attr-defined]
+    record = module_set.get(module_id)
     if record is None:
         raise click.ClickException(f"no installed module {module_id!r}")
     data = record.as_dict()
@@ -62,9 +75,9 @@ def _toggle(module_id: str, enabled: bool) -> None:
     from openregie_core.modules.admin import ModuleAdminError, set_enabled
 
     settings, engine, _ = _state()
-    with Session(engine) as session:  # type: ignore[arg-type]
+    with Session(engine) as session:
         try:
-            set_enabled(session, settings, module_id, enabled, "cli")  # type: ignore[arg-type]
+            set_enabled(session, settings, module_id, enabled, "cli")
         except ModuleAdminError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -98,9 +111,9 @@ def purge(module_id: str, confirmation: str) -> None:
     if confirmation != module_id:
         raise click.ClickException(f"--confirm must repeat the module id {module_id!r}")
     _, engine, module_set = _state()
-    with Session(engine) as session:  # type: ignore[arg-type]
+    with Session(engine) as session:
         try:
-            dropped = purge_module(engine, session, module_id, module_set.loaded_ids, "cli")  # type: ignore[arg-type,attr-defined]
+            dropped = purge_module(engine, session, module_id, module_set.loaded_ids, "cli")
         except ModuleAdminError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"purged {module_id}: dropped {', '.join(dropped) or 'nothing'}")

@@ -1,4 +1,6 @@
-"""`openregie serve`: the development server (use gunicorn with `openregie_core.wsgi:app` in production)."""
+"""`openregie serve`: the built-in server for development and demos.
+
+In production use gunicorn with `openregie_core.wsgi:app`."""
 
 from __future__ import annotations
 

@@ -24,10 +24,14 @@ def users() -> None:
 )
 @click.option("--email", default=None)
 @click.option(
-    "--password-env", default=None, metavar="VAR",
+    "--password-env",
+    default=None,
+    metavar="VAR",
     help="Read the password from this environment variable instead of prompting.",
 )
-def create(username: str, display_name: str, kind: str, email: str | None, password_env: str | None) -> None:
+def create(
+    username: str, display_name: str, kind: str, email: str | None, password_env: str | None
+) -> None:
     """Create a user account."""
     from openregie_core.accounts import AccountError, create_user
 
@@ -40,8 +44,13 @@ def create(username: str, display_name: str, kind: str, email: str | None, passw
     with app_context() as runtime:
         try:
             user = create_user(
-                runtime.session(), runtime.hooks, username=username, display_name=display_name,
-                kind=kind, email=email, password=password,
+                runtime.session(),
+                runtime.hooks,
+                username=username,
+                display_name=display_name,
+                kind=kind,
+                email=email,
+                password=password,
             )
         except AccountError as exc:
             raise click.ClickException(str(exc)) from None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from openregie_core.roles import FUNCTIONAL_ADMIN, POLICY_OFFICER, PROFESSIONAL, TEAM_LEAD
 from openregie_sdk import hookimpl
 from openregie_sdk.actors import Actor
 from openregie_sdk.manifest import ModuleManifest, NavItem, Permission
-
-from openregie_core.roles import FUNCTIONAL_ADMIN, POLICY_OFFICER, PROFESSIONAL, TEAM_LEAD
 
 STAFF = (FUNCTIONAL_ADMIN, TEAM_LEAD, PROFESSIONAL, POLICY_OFFICER)
 
@@ -32,10 +31,14 @@ class CorePlugin:
     @hookimpl
     def openregie_nav_items(self) -> list[NavItem]:
         return [
-            NavItem(label="Start", endpoint="core.dashboard", permission="core.dashboard.view", order=0),
             NavItem(
-                label="Modules", endpoint="core_admin.modules",
-                permission="core.modules.manage", order=900,
+                label="Start", endpoint="core.dashboard", permission="core.dashboard.view", order=0
+            ),
+            NavItem(
+                label="Modules",
+                endpoint="core_admin.modules",
+                permission="core.modules.manage",
+                order=900,
             ),
         ]
 

@@ -36,9 +36,14 @@ class Hooks:
     def __init__(self, pm: pluggy.PluginManager, module_of: dict[str, str]) -> None:
         self._pm = pm
         self._module_of = module_of  # plugin name → module id, for log messages
-        # pluggy keeps implementations last-registered-first; we call in load order.
+        # `get_hookimpls()` lists implementations in registration (= load) order, with trylast
+        # ones first and tryfirst ones last; pluggy itself calls them in reverse. We call them
+        # in load order, still honouring tryfirst/trylast (the sort is stable).
         self._impls: dict[str, list[Any]] = {
-            name: list(reversed(getattr(pm.hook, name).get_hookimpls()))
+            name: sorted(
+                getattr(pm.hook, name).get_hookimpls(),
+                key=lambda impl: 0 if impl.tryfirst else 2 if impl.trylast else 1,
+            )
             for name in dir(pm.hook)
             if name.startswith("openregie_")
         }
@@ -53,8 +58,11 @@ class Hooks:
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
             except Exception:
-                log.exception("hook %s of module %s raised; its contribution is dropped",
-                              hook, self._module(impl))
+                log.exception(
+                    "hook %s of module %s raised; its contribution is dropped",
+                    hook,
+                    self._module(impl),
+                )
                 continue
             yield impl, result
 
@@ -65,8 +73,13 @@ class Hooks:
                 if isinstance(item, kind):
                     items.append(item)
                 else:
-                    log.error("hook %s of module %s returned %r, not a %s; dropped",
-                              hook, self._module(impl), type(item).__name__, kind.__name__)
+                    log.error(
+                        "hook %s of module %s returned %r, not a %s; dropped",
+                        hook,
+                        self._module(impl),
+                        type(item).__name__,
+                        kind.__name__,
+                    )
         return items
 
     def _decide(self, hook: str, **kwargs: Any) -> bool:
@@ -75,10 +88,19 @@ class Hooks:
             try:
                 answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
             except Exception:
-                log.exception("decision hook %s of module %s raised; denying",
-                              hook, self._module(impl))
+                log.exception(
+                    "decision hook %s of module %s raised; denying", hook, self._module(impl)
+                )
                 return False
             if answer is False:
+                return False
+            if answer is not None and answer is not True:
+                log.error(
+                    "decision hook %s of module %s answered %r, not True/False/None; denying",
+                    hook,
+                    self._module(impl),
+                    answer,
+                )
                 return False
             allowed = allowed or answer is True
         return allowed

@@ -7,7 +7,7 @@ names its own version table, so lineages never touch each other's tables.
 
 from alembic import context
 
-from openregie_sdk.db import metadata
+from openregie_sdk.db import UtcDateTime, metadata
 
 config = context.config
 lineage = config.attributes["lineage"]
@@ -15,6 +15,15 @@ connection = config.attributes.get("connection")
 
 if connection is None:  # pragma: no cover - offline SQL generation is not supported
     raise SystemExit("OpenRegie migrations run through `openregie db ...`, online only")
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Render the SDK's UtcDateTime as the plain column type it stores, so migrations
+    need no SDK import and stay valid whatever the SDK becomes."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
 
 context.configure(
     connection=connection,
@@ -24,6 +33,7 @@ context.configure(
     include_object=lineage.include_object,
     render_as_batch=True,
     compare_type=True,
+    render_item=render_item,
 )
 
 with context.begin_transaction():

@@ -48,7 +48,9 @@ def purge(
 ) -> list[str]:
     """Drop a disabled module's tables and version table, and log it."""
     if module_id in loaded_ids:
-        raise ModuleAdminError(f"module {module_id} is enabled and loaded; disable it and restart first")
+        raise ModuleAdminError(
+            f"module {module_id} is enabled and loaded; disable it and restart first"
+        )
     prefix = module_id
     installed = next((m for m in installed_modules() if m.id == module_id), None)
     if installed is not None:
@@ -59,7 +61,9 @@ def purge(
     dropped = purge_tables(engine, module_id, prefix)
     session.add(
         ModuleEvent(
-            module_id=module_id, action="purged", actor=actor,
+            module_id=module_id,
+            action="purged",
+            actor=actor,
             detail="dropped: " + (", ".join(dropped) or "nothing"),
         )
     )
@@ -67,7 +71,9 @@ def purge(
     return dropped
 
 
-def recent_events(session: Session, module_id: str | None = None, limit: int = 20) -> list[ModuleEvent]:
+def recent_events(
+    session: Session, module_id: str | None = None, limit: int = 20
+) -> list[ModuleEvent]:
     query = select(ModuleEvent).order_by(ModuleEvent.at.desc()).limit(limit)
     if module_id:
         query = query.where(ModuleEvent.module_id == module_id)

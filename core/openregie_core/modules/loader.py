@@ -15,13 +15,12 @@ from flask import Blueprint
 from packaging.specifiers import SpecifierSet
 from pydantic import BaseModel, ValidationError
 
+from openregie_core.modules.record import ModuleRecord, State
+from openregie_core.modules.settings import module_settings_values
 from openregie_sdk import hookspecs
 from openregie_sdk.capabilities import CAPABILITIES
 from openregie_sdk.db import Base
 from openregie_sdk.manifest import ModuleManifest, ModuleSettings
-
-from openregie_core.modules.record import ModuleRecord, State
-from openregie_core.modules.settings import module_settings_values
 
 
 def resolve_import(target: str) -> Any:
@@ -84,7 +83,8 @@ def load_contributions(record: ModuleRecord, module_config: dict[str, dict[str, 
     try:
         for current in manifest.models:
             resolve_import(current)
-        record.hook_objects = [resolve_import(current) for current in manifest.hooks]
+        for current in manifest.hooks:  # a loop, not a comprehension: `current` names the culprit
+            record.hook_objects.append(resolve_import(current))
         for ref in manifest.blueprints:
             current = ref.target
             blueprint = resolve_import(ref.target)
@@ -126,6 +126,16 @@ def _check_hookimpls(record: ModuleRecord) -> str | None:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         return f"hook implementation does not match the SDK's hook specs: {exc}"
+    wrappers = [
+        impl.function.__name__
+        for caller in pm.hook.__dict__.values()
+        if isinstance(caller, pluggy.HookCaller)
+        for impl in caller.get_hookimpls()
+        if impl.wrapper or impl.hookwrapper
+    ]
+    if wrappers:
+        # The facade calls each implementation on its own; wrappers would bypass its policy.
+        return f"hook wrappers are not supported: {', '.join(sorted(wrappers))}"
     return None
 
 

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from openregie_sdk.manifest import ModuleManifest
-
 from openregie_core.modules.discovery import InstalledModule
+from openregie_sdk.manifest import ModuleManifest
 
 
 class State(StrEnum):

@@ -15,12 +15,11 @@ from typing import Any
 
 from packaging.specifiers import SpecifierSet
 
-from openregie_sdk.version import SDK_VERSION
-
 from openregie_core.modules import loader
 from openregie_core.modules.discovery import InstalledModule
 from openregie_core.modules.record import ModuleRecord, State
 from openregie_core.modules.selection import Selection
+from openregie_sdk.version import SDK_VERSION
 
 # URL prefixes core owns; a module's prefix may not equal or sit below one of them,
 # except below /api/v1 where each module mounts its own API.
@@ -112,7 +111,9 @@ def _block_clashes(candidates: list[ModuleRecord]) -> None:
         assert manifest is not None
         foreign = manifest.foreign_permissions()
         if foreign:
-            _block(record, f"permissions outside its namespace {manifest.id}.*: {', '.join(foreign)}")
+            _block(
+                record, f"permissions outside its namespace {manifest.id}.*: {', '.join(foreign)}"
+            )
         outside = [t for t in record.tables if not t.startswith(manifest.prefix + "_")]
         if outside:
             _block(record, f"tables outside its prefix {manifest.prefix}_: {', '.join(outside)}")
@@ -142,7 +143,10 @@ def _block_clashes(candidates: list[ModuleRecord]) -> None:
         if len(group) > 1:
             names = ", ".join(r.id for r in group)
             for record in group:
-                _block(record, f"capability {capability} is provided by several modules ({names}); enable one")
+                _block(
+                    record,
+                    f"capability {capability} is provided by several modules ({names}); enable one",
+                )
 
     by_id = {r.id: r for r in candidates}
     for record in candidates:
@@ -223,7 +227,9 @@ def _load_order(candidates: list[ModuleRecord]) -> list[ModuleRecord]:
     for record in candidates:
         manifest = record.manifest
         assert manifest is not None
-        needs = {provider_of[c] for c in [*manifest.requires, *manifest.optional] if c in provider_of}
+        needs = {
+            provider_of[c] for c in [*manifest.requires, *manifest.optional] if c in provider_of
+        }
         needs.discard(record.id)
         for provider in needs:
             dependents[provider].add(record.id)

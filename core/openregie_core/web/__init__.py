@@ -86,7 +86,6 @@ def install(app: Flask, modules: ModuleSet) -> None:
         return response
 
 
-
 def _add_module_templates(app: Flask, modules: ModuleSet) -> None:
     """Each loaded module's `templates/` folder joins the search path (after core's), so
     modules render `"<module_id>/page.html"` and extend core's `"layout.html"`."""
@@ -124,5 +123,9 @@ MESSAGES = {
 
 def _error_page(code: int, message: str) -> Any:
     if request.path.startswith("/api/"):
-        return {"error": {"status": code, "title": TITLES.get(code, "Fout"), "detail": message}}, code
-    return render_template("error.html", code=code, title=TITLES.get(code, "Fout"), message=message), code
+        return {
+            "error": {"status": code, "title": TITLES.get(code, "Fout"), "detail": message}
+        }, code
+    return render_template(
+        "error.html", code=code, title=TITLES.get(code, "Fout"), message=message
+    ), code

@@ -8,10 +8,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from openregie_sdk import current_actor, db_session, requires
-
 from openregie_core.modules.admin import ModuleAdminError, recent_events, set_enabled
 from openregie_core.modules.loader import settings_as_dict
+from openregie_sdk import current_actor, db_session, requires
 
 blueprint = Blueprint("core_admin", __name__)
 
@@ -68,7 +67,10 @@ def toggle(module_id: str, action: str) -> Any:
     enable = action == "enable"
     try:
         set_enabled(
-            db_session(), _runtime().settings, module_id, enable,
+            db_session(),
+            _runtime().settings,
+            module_id,
+            enable,
             f"{actor.display_name} ({actor.id})",
         )
     except ModuleAdminError as exc:
@@ -78,12 +80,14 @@ def toggle(module_id: str, action: str) -> Any:
     if enable:
         message = _(
             "Module %(id)s staat aan. Voer `openregie db upgrade` uit en herstart de "
-            "applicatie; pas daarna is de module actief.", id=module_id,
+            "applicatie; pas daarna is de module actief.",
+            id=module_id,
         )
     else:
         message = _(
             "Module %(id)s staat uit. Herstart de applicatie; pas daarna is de module "
-            "uitgeschakeld. Haar gegevens blijven bewaard.", id=module_id,
+            "uitgeschakeld. Haar gegevens blijven bewaard.",
+            id=module_id,
         )
     flash(message, "info")
     return redirect(url_for("core_admin.module", module_id=module_id)), 303

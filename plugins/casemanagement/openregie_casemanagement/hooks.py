@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from markupsafe import Markup
-
+from openregie_casemanagement.models import Case
 from openregie_sdk import Actor, authorize, capability, hookimpl, render
 from openregie_sdk.contributions import DashboardWidget, DemoContext
 
-from openregie_casemanagement.models import Case
-
-DEMO_TITLES = ("Schulden en wonen", "Opvoedondersteuning", "Zorg na ziekenhuisopname", "Werk en inkomen")
+DEMO_TITLES = (
+    "Schulden en wonen",
+    "Opvoedondersteuning",
+    "Zorg na ziekenhuisopname",
+    "Werk en inkomen",
+)
 
 
 @hookimpl
@@ -20,7 +22,7 @@ def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
     if not authorize("casemanagement.case.read"):
         return []
     count = capability("casemanagement").open_case_count()
-    body = Markup(render("casemanagement/widget.html", open_cases=count))
+    body = render("casemanagement/widget.html", open_cases=count)
     return [DashboardWidget(title="Casussen", body=body, order=10)]
 
 
@@ -36,7 +38,9 @@ def openregie_demo_data(context: DemoContext) -> None:
             Case(
                 household_id=uuid.UUID(int=context.rng.getrandbits(128)),
                 title=context.rng.choice(DEMO_TITLES),
-                status="afgesloten" if closed else context.rng.choice(("intake", "plan", "uitvoering")),
+                status="afgesloten"
+                if closed
+                else context.rng.choice(("intake", "plan", "uitvoering")),
                 opened_on=opened,
                 closed_on=today if closed else None,
             )

@@ -9,7 +9,9 @@ MANIFEST = ModuleManifest(
     publisher="OpenRegie",
     sdk=">=1.0,<2",
     provides={"casemanagement": "1.0"},
-    capability_providers={"casemanagement": "openregie_casemanagement.provider:CaseManagementProvider"},
+    capability_providers={
+        "casemanagement": "openregie_casemanagement.provider:CaseManagementProvider"
+    },
     models=("openregie_casemanagement.models",),
     hooks=("openregie_casemanagement.hooks",),
     settings="openregie_casemanagement.settings:CaseManagementSettings",

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
+from openregie_casemanagement.models import CLOSED, Case
 from openregie_sdk import db_session
 from openregie_sdk.capabilities.casemanagement import CaseSummary
-
-from openregie_casemanagement.models import CLOSED, Case
 
 
 class CaseManagementProvider:
@@ -22,8 +21,12 @@ class CaseManagementProvider:
         )
         return [
             CaseSummary(
-                id=c.id, household_id=c.household_id, title=c.title, status=c.status,
-                opened_on=c.opened_on, closed_on=c.closed_on,
+                id=c.id,
+                household_id=c.household_id,
+                title=c.title,
+                status=c.status,
+                opened_on=c.opened_on,
+                closed_on=c.closed_on,
             )
             for c in rows
         ]

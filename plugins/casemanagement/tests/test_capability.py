@@ -3,22 +3,29 @@
 import datetime as dt
 import uuid
 
+from openregie_casemanagement.models import Case
 from openregie_sdk import capability
 from openregie_sdk.capabilities.casemanagement import CaseManagement
-
-from openregie_casemanagement.models import Case
 
 
 def _case(household_id: uuid.UUID, status: str, days_ago: int) -> Case:
     return Case(
-        household_id=household_id, title=f"casus {days_ago}", status=status,
+        household_id=household_id,
+        title=f"casus {days_ago}",
+        status=status,
         opened_on=dt.date(2026, 6, 1) - dt.timedelta(days=days_ago),
     )
 
 
 def test_provider_satisfies_the_protocol_and_lists_a_households_cases_newest_first(app, db):
     household, other = uuid.uuid4(), uuid.uuid4()
-    db.add_all([_case(household, "intake", 30), _case(household, "afgesloten", 300), _case(other, "plan", 1)])
+    db.add_all(
+        [
+            _case(household, "intake", 30),
+            _case(household, "afgesloten", 300),
+            _case(other, "plan", 1),
+        ]
+    )
     db.commit()
 
     provider = capability("casemanagement")
@@ -30,7 +37,13 @@ def test_provider_satisfies_the_protocol_and_lists_a_households_cases_newest_fir
 
 def test_open_case_count_leaves_out_closed_cases(app, db):
     household = uuid.uuid4()
-    db.add_all([_case(household, "intake", 1), _case(household, "afgesloten", 2), _case(household, "evaluatie", 3)])
+    db.add_all(
+        [
+            _case(household, "intake", 1),
+            _case(household, "afgesloten", 2),
+            _case(household, "evaluatie", 3),
+        ]
+    )
     db.commit()
     assert capability("casemanagement").open_case_count() == 2
 

@@ -31,11 +31,15 @@ CAPABILITIES: dict[str, CapabilitySpec] = {
     spec.name: spec
     for spec in (
         CapabilitySpec(
-            "casemanagement", "1.0", CaseManagement,
+            "casemanagement",
+            "1.0",
+            CaseManagement,
             "Cases and plans of households, as other modules may see them.",
         ),
         CapabilitySpec(
-            "consent", "1.0", Consent,
+            "consent",
+            "1.0",
+            Consent,
             "Recorded consent of data subjects, checked before sharing.",
         ),
     )

@@ -34,5 +34,7 @@ class Consent(Protocol):
         at: dt.datetime,
     ) -> ConsentDecision:
         """Whether `subject_id` has a consent in force at `at` for `purpose` towards
-        `recipient_id` (an organisation, team or external party). No record means not granted."""
+        `recipient_id` (an organisation, team or external party). No record means not granted.
+        `at` must be timezone-aware; a naive datetime raises ValueError. The most recently
+        recorded statement for the triple decides, so a withdrawal outweighs an older consent."""
         ...

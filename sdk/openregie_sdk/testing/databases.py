@@ -51,8 +51,10 @@ class TestDatabases:
 
     def _pg_url(self, name: str) -> str:
         assert self.server_url is not None
-        return make_url(self._pg(self.server_url)).set(database=name).render_as_string(
-            hide_password=False
+        return (
+            make_url(self._pg(self.server_url))
+            .set(database=name)
+            .render_as_string(hide_password=False)
         )
 
     # -- public -----------------------------------------------------------------------------

@@ -41,9 +41,7 @@ class ModuleDistributions:
         pkg_dir = self.root / package
         pkg_dir.mkdir()
         (pkg_dir / "__init__.py").write_text("")
-        (pkg_dir / "module.py").write_text(
-            textwrap.dedent(manifest).replace("{pkg}", package)
-        )
+        (pkg_dir / "module.py").write_text(textwrap.dedent(manifest).replace("{pkg}", package))
         for name, source in (files or {}).items():
             path = pkg_dir / name
             path.parent.mkdir(parents=True, exist_ok=True)

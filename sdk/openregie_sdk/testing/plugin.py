@@ -60,6 +60,16 @@ def _settings(instance: Path, url: str, modules: list[str] | None, extra: dict[s
     return load_settings(**values)
 
 
+def _entry_points() -> str:
+    """What is installed right now, so a cached migrated database is reused only for the
+    very same module distributions (tests write their own)."""
+    from importlib_metadata import entry_points
+
+    from openregie_sdk.manifest import ENTRY_POINT_GROUP
+
+    return repr(sorted((ep.name, ep.value) for ep in entry_points(group=ENTRY_POINT_GROUP)))
+
+
 def migrate_database(settings: Any) -> Any:
     """Run the real migrations of core and every module `settings` loads."""
     from openregie_core.app import resolve_modules
@@ -76,9 +86,7 @@ def migrate_database(settings: Any) -> Any:
 
 
 @pytest.fixture
-def make_app(
-    openregie_databases: TestDatabases, tmp_path: Path
-) -> Iterator[Callable[..., Any]]:
+def make_app(openregie_databases: TestDatabases, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """`make_app(modules=None, *, migrate=True, database_url=None, **settings)` builds an
     application; `modules` lists the enabled module ids (None: installation default).
     With `migrate` the database holds the migrated schema of those modules; pass
@@ -99,7 +107,7 @@ def make_app(
         instance = tmp_path / f"instance-{uuid.uuid4().hex[:6]}"
         if database_url is None:
             if migrate:
-                key = (repr(module_list), repr(sorted(settings.items())))
+                key = (repr(module_list), repr(sorted(settings.items())), _entry_points())
                 database_url = openregie_databases.migrated(
                     key,
                     lambda url: migrate_database(
@@ -123,7 +131,9 @@ def make_app(
 
 @pytest.fixture
 def app(
-    make_app: Callable[..., Any], request: pytest.FixtureRequest, openregie_modules: list[str] | None
+    make_app: Callable[..., Any],
+    request: pytest.FixtureRequest,
+    openregie_modules: list[str] | None,
 ) -> Any:
     marker = request.node.get_closest_marker("openregie_modules")
     return make_app(list(marker.args) if marker else openregie_modules)
@@ -146,35 +156,42 @@ def db(app: Any) -> Iterator[Any]:
 _HASH_CACHE: dict[str, str] = {}
 
 
-@pytest.fixture
-def login_as(app: Any, client: Any) -> Callable[..., Any]:
-    """`login_as(kind="professional", username=None)` creates a user of that kind
-    (password `TEST_PASSWORD`) and logs the `client` in as them; returns the user."""
+def log_in(
+    app: Any, client: Any, kind: str = "professional", username: str | None = None, **fields: Any
+) -> Any:
+    """Create a user of `kind` (password `TEST_PASSWORD`) in `app`'s database and log
+    `client` in as them; returns the user. The `login_as` fixture is this, bound."""
     from openregie_core.auth.passwords import hash_password
     from openregie_core.models import User
 
-    def login(kind: str = "professional", username: str | None = None, **fields: Any) -> Any:
-        if "hash" not in _HASH_CACHE:
-            _HASH_CACHE["hash"] = hash_password(TEST_PASSWORD)
-        runtime = app.extensions["openregie"]
-        with runtime.session_factory() as session:
-            user = User(
-                id=uuid.uuid4(),
-                username=username or f"{kind}-{uuid.uuid4().hex[:6]}",
-                display_name=fields.pop("display_name", f"Test {kind}"),
-                kind=kind,
-                password_hash=_HASH_CACHE["hash"],
-                **fields,
-            )
-            session.add(user)
-            session.commit()
-        with client.session_transaction() as cookie:
-            cookie.permanent = True
-            cookie["user_id"] = str(user.id)
-            cookie["seen"] = dt.datetime.now(dt.UTC).timestamp()
-        return user
+    if "hash" not in _HASH_CACHE:
+        _HASH_CACHE["hash"] = hash_password(TEST_PASSWORD)
+    runtime = app.extensions["openregie"]
+    with runtime.session_factory() as session:
+        user = User(
+            id=uuid.uuid4(),
+            username=username or f"{kind}-{uuid.uuid4().hex[:6]}",
+            display_name=fields.pop("display_name", f"Test {kind}"),
+            kind=kind,
+            password_hash=_HASH_CACHE["hash"],
+            **fields,
+        )
+        session.add(user)
+        session.commit()
+    with client.session_transaction() as cookie:
+        cookie.permanent = True
+        cookie["user_id"] = str(user.id)
+        cookie["seen"] = dt.datetime.now(dt.UTC).timestamp()
+    return user
 
-    return login
+
+@pytest.fixture
+def login_as(app: Any, client: Any) -> Callable[..., Any]:
+    """`login_as(kind="professional", username=None)` logs the `client` in as a new user
+    of that kind; returns the user."""
+    return lambda kind="professional", username=None, **fields: log_in(
+        app, client, kind, username, **fields
+    )
 
 
 @pytest.fixture

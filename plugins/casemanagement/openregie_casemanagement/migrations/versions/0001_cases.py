@@ -1,7 +1,7 @@
 """cases
 
 Revision ID: casemanagement_0001
-Revises: 
+Revises:
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
-revision: str = 'casemanagement_0001'
+revision: str = "casemanagement_0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -18,28 +17,28 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
 
-    op.create_table('casemanagement_case',
-    sa.Column('household_id', sa.Uuid(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('opened_on', sa.Date(), nullable=False),
-    sa.Column('closed_on', sa.Date(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_casemanagement_case'))
+    op.create_table(
+        "casemanagement_case",
+        sa.Column("household_id", sa.Uuid(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("opened_on", sa.Date(), nullable=False),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_casemanagement_case")),
     )
-    with op.batch_alter_table('casemanagement_case', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_casemanagement_case_household_id'), ['household_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_casemanagement_case_status'), ['status'], unique=False)
-
-
+    with op.batch_alter_table("casemanagement_case", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_casemanagement_case_household_id"), ["household_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_casemanagement_case_status"), ["status"], unique=False)
 
 
 def downgrade() -> None:
 
-    with op.batch_alter_table('casemanagement_case', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_casemanagement_case_status'))
-        batch_op.drop_index(batch_op.f('ix_casemanagement_case_household_id'))
+    with op.batch_alter_table("casemanagement_case", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_casemanagement_case_status"))
+        batch_op.drop_index(batch_op.f("ix_casemanagement_case_household_id"))
 
-    op.drop_table('casemanagement_case')
-
+    op.drop_table("casemanagement_case")

@@ -1,0 +1,58 @@
+# The two commands: `make run` (demo on SQLite) and `make test` (the whole suite).
+# Everything else here serves them or CI (.ci/run).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PACKAGES := sdk core plugins/casemanagement plugins/consent plugins/portal plugins/reporting
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: setup run test test-sqlite test-postgres lint format check-migrations ci clean
+
+$(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	@$(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtualenv: on Debian run 'apt-get install python3-venv'"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(foreach p,$(PACKAGES),-e $(p)) -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	@mkdir -p instance
+	OPENREGIE_MODE=demo $(BIN)/openregie db upgrade
+	OPENREGIE_MODE=demo $(BIN)/openregie demo
+	@echo ""
+	@echo "  OpenRegie demo: open http://$(HOST):$(PORT)/"
+	@echo "  Log in as beheerder, teamleider, regisseur or beleid with password demo-wachtwoord"
+	@echo ""
+	OPENREGIE_MODE=demo $(BIN)/openregie serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: setup
+	OPENREGIE_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	OPENREGIE_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Fresh database → migrate everything → no drift between models and migrations.
+check-migrations: setup
+	@dir=$$(mktemp -d) && trap 'rm -rf $$dir' EXIT && \
+	  OPENREGIE_INSTANCE_PATH=$$dir OPENREGIE_MODE=test OPENREGIE_STRICT_MODULES=1 $(BIN)/openregie db upgrade && \
+	  OPENREGIE_INSTANCE_PATH=$$dir OPENREGIE_MODE=test OPENREGIE_STRICT_MODULES=1 $(BIN)/openregie db check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

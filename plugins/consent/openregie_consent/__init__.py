@@ -1,0 +1,1 @@
+"""OpenRegie consent: a person's recorded consent to share data, checked before sharing."""

@@ -1,0 +1,1 @@
+"""OpenRegie portal: Mijn Regie, where residents take part in their own support."""

@@ -1,0 +1,1 @@
+"""OpenRegie reporting: aggregate figures for accountability to the municipality."""

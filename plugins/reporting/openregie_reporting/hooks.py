@@ -1,0 +1,63 @@
+"""Hook implementations of the reporting module: the accountability widget and demo data."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import cast
+
+from sqlalchemy import func, select
+
+from openregie_reporting.models import FormationNorm
+from openregie_reporting.settings import ReportingSettings
+from openregie_sdk import (
+    Actor,
+    authorize,
+    capability,
+    db_session,
+    hookimpl,
+    module_settings,
+    render,
+)
+from openregie_sdk.capabilities.casemanagement import CaseManagement
+from openregie_sdk.contributions import DashboardWidget, DemoContext
+
+
+def suppressed(count: int, threshold: int) -> int | None:
+    """`count`, or None when it is above zero but below `threshold` and must not be shown."""
+    return None if 0 < count < threshold else count
+
+
+@hookimpl
+def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
+    if not authorize("reporting.dashboard.view"):
+        return []
+    threshold = cast(ReportingSettings, module_settings("reporting")).suppression_threshold
+    cases: CaseManagement | None = capability("casemanagement")
+    open_cases = None if cases is None else suppressed(cases.open_case_count(), threshold)
+    norms = db_session().scalar(select(func.count()).select_from(FormationNorm)) or 0
+    body = render(
+        "reporting/widget.html",
+        cases_available=cases is not None,
+        open_cases=open_cases,
+        threshold=threshold,
+        formation_norms=norms,
+    )
+    return [DashboardWidget(title="Verantwoording", body=body, order=50)]
+
+
+@hookimpl
+def openregie_demo_data(context: DemoContext) -> None:
+    if context.session.scalar(select(func.count()).select_from(FormationNorm)):
+        return
+    team = uuid.UUID(int=context.rng.getrandbits(128))
+    for _ in range(3):
+        context.session.add(
+            FormationNorm(
+                team_id=team,
+                organisation_id=uuid.UUID(int=context.rng.getrandbits(128)),
+                # The "twee-benenprincipe": 18 hours a week in the team, or a share of it.
+                hours_per_week=Decimal(context.rng.choice(("18.00", "16.00", "9.00"))),
+                set_by="Tom Leider",
+            )
+        )
