@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openregie_core.auth.passwords import hash_password, password_problem
 from openregie_core.hooks.facade import Hooks
-from openregie_core.models import User
+from openregie_core.models import Role, RoleAssignment, User
 from openregie_core.models.users import USER_KINDS
 from openregie_sdk.contributions import UserCreated
 
@@ -25,7 +28,10 @@ def create_user(
     kind: str,
     password: str,
     email: str | None = None,
+    roles: Sequence[tuple[str, uuid.UUID | None]] | None = None,
 ) -> User:
+    """Create an account. `roles` are (role name, municipality id or None for the whole
+    installation); by default the role named after the account kind, installation-wide."""
     username = username.strip().lower()
     if (
         not username
@@ -53,6 +59,20 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    assign_roles(session, user, roles if roles is not None else [(kind, None)])
     hooks.user_created(session, UserCreated(user_id=user.id, username=username, kind=kind))
     session.commit()
     return user
+
+
+def assign_roles(
+    session: Session, user: User, roles: Sequence[tuple[str, uuid.UUID | None]]
+) -> None:
+    """Give `user` each (role name, municipality id or None) assignment; unknown roles raise."""
+    for name, municipality_id in roles:
+        role = session.scalar(select(Role).where(Role.name == name))
+        if role is None:
+            raise AccountError(f"role: no role named {name!r} (run `openregie db upgrade`)")
+        session.add(
+            RoleAssignment(user_id=user.id, role_id=role.id, municipality_id=municipality_id)
+        )

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
+from openregie_core.authz.roles import permissions_by_role
 from openregie_core.config import Settings, ensure_secret_key, load_settings
 from openregie_core.database import make_engine, make_session_factory
 from openregie_core.hooks.core_plugin import CorePlugin, ManifestContributions
@@ -17,7 +18,6 @@ from openregie_core.hooks.facade import Hooks, new_plugin_manager, track_events
 from openregie_core.modules.discovery import installed_modules
 from openregie_core.modules.selection import Selection
 from openregie_core.modules.states import ModuleSet, resolve
-from openregie_core.roles import permissions_by_role
 from openregie_core.runtime import CoreRuntime
 
 log = logging.getLogger("openregie")

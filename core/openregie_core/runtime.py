@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -10,10 +11,12 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from openregie_core.authz.grants import load_grants
+from openregie_core.authz.persons import person_visibility
 from openregie_core.config import Settings
 from openregie_core.hooks.facade import Hooks
 from openregie_core.modules.states import ModuleSet
-from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor
+from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor, ActorKind, Grant
 from openregie_sdk.manifest import Permission
 
 log = logging.getLogger("openregie")
@@ -77,8 +80,28 @@ class CoreRuntime:
         return SYSTEM
 
     def actor_for_roles(self, kind: Any, roles: frozenset[str], **fields: Any) -> Actor:
+        """An actor holding `roles` installation-wide with their declared default permissions
+        (for the system and for tests; users get theirs from `actor_for_user`)."""
         granted = frozenset().union(*(self.role_permissions.get(r, frozenset()) for r in roles))
-        return Actor(kind=kind, roles=roles, permissions=granted, **fields)
+        grants = (Grant(permissions=granted),) if granted else ()
+        return Actor(kind=kind, roles=roles, permissions=granted, grants=grants, **fields)
+
+    def actor_for_user(self, user: Any) -> Actor:
+        """The actor of a logged-in user: grants from role assignments and memberships."""
+        grants, roles, teams, organisation = load_grants(self.session(), user.id, dt.date.today())
+        return Actor(
+            kind=ActorKind.USER,
+            id=user.id,
+            display_name=user.display_name,
+            roles=roles,
+            permissions=frozenset().union(*(g.permissions for g in grants)),
+            grants=grants,
+            team_ids=teams,
+            organisation_id=organisation,
+        )
+
+    def person_visibility(self) -> Any:
+        return person_visibility(self.actor(), self.hooks)
 
     def authorize(self, permission: str, resource: object | None = None) -> bool:
         return self.hooks.authorize(self.actor(), permission, resource)

@@ -5,7 +5,7 @@ What core provides at run time (database session, actor, authorisation, settings
 capabilities, templates) is reached through the accessors re-exported here.
 """
 
-from openregie_sdk.actors import Actor, ActorKind
+from openregie_sdk.actors import Actor, ActorKind, Grant, Scope
 from openregie_sdk.hookspecs import HookKind, hookimpl
 from openregie_sdk.manifest import BlueprintRef, ModuleManifest, ModuleSettings, NavItem, Permission
 from openregie_sdk.runtime import (
@@ -25,11 +25,13 @@ __all__ = [
     "Actor",
     "ActorKind",
     "BlueprintRef",
+    "Grant",
     "HookKind",
     "ModuleManifest",
     "ModuleSettings",
     "NavItem",
     "Permission",
+    "Scope",
     "authorize",
     "capability",
     "current_actor",

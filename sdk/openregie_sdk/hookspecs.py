@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
     from openregie_sdk.actors import Actor
     from openregie_sdk.contributions import DashboardWidget, DemoContext, UserCreated
     from openregie_sdk.manifest import NavItem, Permission
@@ -95,6 +97,19 @@ def openregie_authorize(actor: Actor, permission: str, resource: object | None) 
     opinion. Policy: deny overrides allow; no True at all denies. If it raises: that counts
     as a deny and is logged (fail closed). Core's own implementation denies a permission
     none of the actor's roles grant, so a module can narrow access but never widen it.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.0")
+def openregie_person_relations(actor: Actor) -> Iterable[ColumnElement[bool]]:
+    """Say through which relations `actor` may see persons (need-to-know).
+
+    Fires: whenever core builds the person visibility predicate (once per list, search,
+    export or detail check). Receives: the actor (with `team_ids` and `grants`). Returns:
+    SQL boolean expressions over `openregie_sdk.registry.Person` (e.g.
+    `Person.id.in_(select(...).where(Case.team_id.in_(actor.team_ids)))`); core ORs them
+    with its own and requires `core.person.read`. Keep them set-based: no per-row queries.
+    If it raises: logged and dropped, so the actor sees fewer persons (fails closed).
     """
 
 

@@ -8,7 +8,6 @@ import uuid
 from flask import current_app, g, session
 
 from openregie_core.models import User
-from openregie_sdk.actors import ActorKind
 from openregie_sdk.db import utcnow
 
 
@@ -43,6 +42,4 @@ def load_actor() -> None:
         session.clear()
         return
     session["seen"] = now.timestamp()
-    g.openregie_actor = runtime.actor_for_roles(
-        ActorKind.USER, frozenset({user.kind}), id=user.id, display_name=user.display_name
-    )
+    g.openregie_actor = runtime.actor_for_user(user)

@@ -49,8 +49,12 @@ def db() -> None:
 @click.option("--module", "module_id", help="Only this lineage (core or a module id).")
 def upgrade(module_id: str | None) -> None:
     """Create or upgrade the tables of core and every loaded module."""
-    migrator = _migrator()
-    changed = _run(lambda: migrator.upgrade(only=module_id))
+    from openregie_core.cli.context import app_or_exit
+    from openregie_core.upgrade import upgrade_installation
+
+    app = app_or_exit()
+    changed = _run(lambda: upgrade_installation(app, only=module_id))
+    app.extensions["openregie"].engine.dispose()
     click.echo("upgraded: " + (", ".join(changed) if changed else "nothing to do"))
 
 

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from openregie_core.roles import FUNCTIONAL_ADMIN, POLICY_OFFICER, PROFESSIONAL, TEAM_LEAD
+from flask import current_app
+
+from openregie_core.authz.persons import person_is_visible
+from openregie_core.authz.roles import FUNCTIONAL_ADMIN, POLICY_OFFICER, PROFESSIONAL, TEAM_LEAD
 from openregie_sdk import hookimpl
 from openregie_sdk.actors import Actor
 from openregie_sdk.manifest import ModuleManifest, NavItem, Permission
+from openregie_sdk.registry import Person
 
 STAFF = (FUNCTIONAL_ADMIN, TEAM_LEAD, PROFESSIONAL, POLICY_OFFICER)
 
 CORE_PERMISSIONS = (
     Permission(name="core.dashboard.view", title="Startpagina bekijken", default_roles=STAFF),
     Permission(name="core.session.end", title="Uitloggen", default_roles=STAFF),
+    Permission(
+        name="core.person.read",
+        title="Personen inzien waarmee u een relatie hebt",
+        description="Alleen personen met wie u via uw werk een relatie hebt (need-to-know).",
+        default_roles=(FUNCTIONAL_ADMIN, TEAM_LEAD, PROFESSIONAL),
+    ),
+    Permission(
+        name="core.registry.manage",
+        title="Basisregistratie beheren",
+        description="Alle inwoners van de gemeente(n) waarvoor de rol geldt; importeren.",
+        default_roles=(FUNCTIONAL_ADMIN,),
+    ),
     Permission(
         name="core.modules.manage",
         title="Modules beheren",
@@ -43,9 +59,15 @@ class CorePlugin:
         ]
 
     @hookimpl
-    def openregie_authorize(self, actor: Actor, permission: str) -> bool:
+    def openregie_authorize(self, actor: Actor, permission: str, resource: object | None) -> bool:
         # Roles are the ceiling: a module may narrow access, never widen it.
-        return actor.holds(permission)
+        if not actor.holds(permission):
+            return False
+        if isinstance(resource, Person):
+            # The same predicate lists use, applied to this one person.
+            runtime = current_app.extensions["openregie"]
+            return person_is_visible(runtime.session(), actor, runtime.hooks, resource.id)
+        return True
 
 
 class ManifestContributions:

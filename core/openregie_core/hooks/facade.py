@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pluggy
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from openregie_sdk import hookspecs
@@ -119,6 +119,9 @@ class Hooks:
 
     def nav_items(self, actor: Actor) -> list[NavItem]:
         return self._contributions("openregie_nav_items", NavItem, actor=actor)
+
+    def person_relations(self, actor: Actor) -> list[ColumnElement[bool]]:
+        return self._contributions("openregie_person_relations", ColumnElement, actor=actor)
 
     def dashboard_widgets(self, actor: Actor) -> list[DashboardWidget]:
         widgets = self._contributions("openregie_dashboard_widgets", DashboardWidget, actor=actor)

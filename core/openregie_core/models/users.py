@@ -22,3 +22,11 @@ class User(UuidPrimaryKey, Base):
     kind: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Second factor (TOTP, RFC 6238): the secret is set at enrolment, confirmed by a first code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[dt.datetime | None]
+    # Lockout after repeated failures; `session_version` bumps on "log out everywhere".
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[dt.datetime | None]

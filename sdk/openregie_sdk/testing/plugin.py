@@ -70,19 +70,16 @@ def _entry_points() -> str:
     return repr(sorted((ep.name, ep.value) for ep in entry_points(group=ENTRY_POINT_GROUP)))
 
 
-def migrate_database(settings: Any) -> Any:
-    """Run the real migrations of core and every module `settings` loads."""
-    from openregie_core.app import resolve_modules
-    from openregie_core.database import make_engine
-    from openregie_core.migrate import Migrator, lineages_for
+def migrate_database(settings: Any) -> None:
+    """Run the real `openregie db upgrade` for core and every module `settings` loads."""
+    from openregie_core.app import create_app
+    from openregie_core.upgrade import upgrade_installation
 
-    engine = make_engine(settings.resolved_database_url)
+    app = create_app(settings)
     try:
-        modules = resolve_modules(settings, engine)
-        Migrator(engine, lineages_for(modules)).upgrade()
+        upgrade_installation(app)
     finally:
-        engine.dispose()
-    return modules
+        app.extensions["openregie"].engine.dispose()
 
 
 @pytest.fixture
@@ -160,13 +157,17 @@ def log_in(
     app: Any, client: Any, kind: str = "professional", username: str | None = None, **fields: Any
 ) -> Any:
     """Create a user of `kind` (password `TEST_PASSWORD`) in `app`'s database and log
-    `client` in as them; returns the user. The `login_as` fixture is this, bound."""
+    `client` in as them; returns the user. `roles=[(role, municipality id or None)]`
+    overrides the default: the role named after the kind, installation-wide. The
+    `login_as` fixture is this, bound."""
+    from openregie_core.accounts import assign_roles
     from openregie_core.auth.passwords import hash_password
     from openregie_core.models import User
 
     if "hash" not in _HASH_CACHE:
         _HASH_CACHE["hash"] = hash_password(TEST_PASSWORD)
     runtime = app.extensions["openregie"]
+    roles = fields.pop("roles", [(kind, None)])
     with runtime.session_factory() as session:
         user = User(
             id=uuid.uuid4(),
@@ -177,6 +178,8 @@ def log_in(
             **fields,
         )
         session.add(user)
+        session.flush()
+        assign_roles(session, user, roles)
         session.commit()
     with client.session_transaction() as cookie:
         cookie.permanent = True
