@@ -16,9 +16,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('core_permission_seen',
-    sa.Column('permission', sa.String(length=120), nullable=False),
-    sa.PrimaryKeyConstraint('permission', name=op.f('pk_core_permission_seen'))
+    op.create_table(
+        "core_permission_seen",
+        sa.Column("permission", sa.String(length=120), nullable=False),
+        sa.PrimaryKeyConstraint("permission", name=op.f("pk_core_permission_seen")),
     )
     op.create_table(
         "core_audit_chain_head",
@@ -355,7 +356,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('core_permission_seen')
+    op.drop_table("core_permission_seen")
     with op.batch_alter_table("core_user", schema=None) as batch_op:
         batch_op.drop_column("last_login_at")
         batch_op.drop_column("session_version")
