@@ -26,7 +26,9 @@ run: setup
 	OPENREGIE_MODE=demo $(BIN)/openregie demo
 	@echo ""
 	@echo "  OpenRegie demo: open http://$(HOST):$(PORT)/"
-	@echo "  Log in as beheerder, teamleider, regisseur or beleid with password demo-wachtwoord"
+	@echo "  Log in as beheerder, teamleider, regisseur or beleid with password demo-wachtwoord;"
+	@echo "  second factor: the code an authenticator app shows for TOTP secret OPENREGIEDEMOGEHEIMVOORALLEDEMOS"
+	@echo "  (or: .venv/bin/python -c 'import pyotp; print(pyotp.TOTP(\"OPENREGIEDEMOGEHEIMVOORALLEDEMOS\").now())')"
 	@echo ""
 	OPENREGIE_MODE=demo $(BIN)/openregie serve --host $(HOST) --port $(PORT)
 

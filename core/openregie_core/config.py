@@ -36,7 +36,14 @@ _EXPECTED = {
     "strict_modules": "a boolean (1/0, true/false)",
     "mode": "one of production, development, demo, test",
     "session_idle_minutes": "a whole number of minutes between 1 and 1440",
+    "ratelimit_storage_url": "a rate-limit storage URL such as memory:// or redis://host:6379/0",
 }
+# Storage schemes of the `limits` library that several app hosts can share, plus `memory://`
+# (the default: each process counts on its own).
+RATELIMIT_SCHEMES = frozenset(
+    {"memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster", "valkey"}
+    | {"valkeys", "memcached", "mongodb"}
+)
 
 
 class ConfigError(Exception):
@@ -67,6 +74,8 @@ class Settings(BaseSettings):
     strict_modules: bool = False
     mode: Mode = "production"
     session_idle_minutes: int = Field(default=30, ge=1, le=1440)
+    # Where the login rate limits count; set a Redis URL when several hosts serve one site.
+    ratelimit_storage_url: str = "memory://"
     # `[modules.<id>]` tables of the TOML file; environment variables
     # OPENREGIE_<ID>__<FIELD> are merged in by openregie_core.modules.settings.
     module_config: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -82,6 +91,13 @@ class Settings(BaseSettings):
         for item in value or []:
             if re.fullmatch(MODULE_ID_PATTERN, item) is None:  # isalnum() would allow "ü"
                 raise ValueError(f"{item!r} is not a module id")
+        return value
+
+    @field_validator("ratelimit_storage_url")
+    @classmethod
+    def _ratelimit_url(cls, value: str) -> str:
+        if value.partition("://")[0] not in RATELIMIT_SCHEMES or "://" not in value:
+            raise ValueError("unsupported rate-limit storage")
         return value
 
     @field_validator("database_url")

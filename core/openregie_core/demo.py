@@ -1,4 +1,5 @@
-"""Demo data: core's accounts, then each module's data through `openregie_demo_data`.
+"""Demo data: core's region (municipalities, areas, teams, organisations, residents and
+their households) and accounts, then each module's data through `openregie_demo_data`.
 
 Only in demo and development mode. Running it again adds nothing that is already there.
 """
@@ -12,26 +13,46 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from openregie_core.accounts import create_user
+from openregie_core.auth.totp import assign_known_secret
+from openregie_core.demo_households import seed_residents
+from openregie_core.demo_region import DemoMembership, join_teams, seed_region
 from openregie_core.models import User
 from openregie_core.runtime import CoreRuntime
 from openregie_sdk.contributions import DemoContext
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - documented demo credential, demo mode only
+# The second factor of every demo account (base32, for any authenticator app). Documented,
+# so no second factor at all: `assign_known_secret` refuses it outside demo/dev/test mode.
+DEMO_TOTP_SECRET = "OPENREGIEDEMOGEHEIMVOORALLEDEMOS"  # noqa: S105 - demo mode only
 
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """A demo login. `roles` are (role, CBS code of the municipality it holds for);
+    team roles come from `memberships`."""
+
     username: str
     display_name: str
     kind: str
+    roles: tuple[tuple[str, str], ...] = ()
+    memberships: tuple[DemoMembership, ...] = ()
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("beheerder", "Fenna Beheer", "functional_admin"),
-    DemoAccount("teamleider", "Tom Leider", "team_lead"),
-    DemoAccount("regisseur", "Rosa Regie", "professional"),
-    DemoAccount("beleid", "Bart Beleid", "policy_officer"),
-)
+    DemoAccount("beheerder", "Fenna Beheer", "functional_admin",
+                roles=(("functional_admin", "GM0301"),)),
+    DemoAccount("teamleider", "Tom Leider", "team_lead", memberships=(
+        DemoMembership("Sociaal Wijkteam Zutphen-Noord", "team_lead", "Gemeente Zutphen", 32),
+    )),
+    DemoAccount("regisseur", "Rosa Regie", "professional", memberships=(
+        DemoMembership("Sociaal Wijkteam Zutphen-Noord", "professional",
+                       "Welzijn IJssel en Berkel", 18),
+        DemoMembership("Jeugd- en Gezinsteam Lochem-Brummen", "professional",
+                       "Welzijn IJssel en Berkel", 8),
+    )),
+    DemoAccount("beleid", "Bart Beleid", "policy_officer",
+                roles=(("policy_officer", "GM0301"), ("policy_officer", "GM0262"))),
+)  # fmt: skip
 
 
 class DemoError(Exception):
@@ -47,7 +68,11 @@ def seed(runtime: CoreRuntime, seed_value: int, progress: Callable[[str], None])
         )
     session = runtime.session()
     rng = random.Random(seed_value)
-    created: dict[str, list] = {"user": []}
+    region = seed_region(session)
+    # A generator of its own, so the residents do not shift what modules draw from `rng`.
+    residents = seed_residents(session, random.Random(f"{seed_value}:residents"), region)
+    session.commit()
+    created: dict[str, list] = {"user": [], **region.created(), **residents}
     for account in DEMO_ACCOUNTS:
         existing = session.scalar(select(User).where(User.username == account.username))
         if existing is None:
@@ -58,9 +83,13 @@ def seed(runtime: CoreRuntime, seed_value: int, progress: Callable[[str], None])
                 display_name=account.display_name,
                 kind=account.kind,
                 password=DEMO_PASSWORD,
+                roles=[(role, region.municipalities[code]) for role, code in account.roles],
             )
+        join_teams(session, existing.id, account.memberships, region)
+        assign_known_secret(existing, DEMO_TOTP_SECRET, runtime.settings)
+        session.commit()
         created["user"].append(existing.id)
-    progress("core: demo accounts")
+    progress("core: demo region, residents and accounts")
 
     problems = []
     context = DemoContext(session=session, rng=rng, progress=progress, created=created)

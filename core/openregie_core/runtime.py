@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort, g, has_request_context, redirect, render_template, request, url_for
@@ -11,12 +14,15 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from openregie_core.audit import queries
+from openregie_core.audit.recorder import add, mark_failed, take_trace, track_audit, write_trace
 from openregie_core.authz.grants import load_grants
 from openregie_core.authz.persons import person_visibility
 from openregie_core.config import Settings
 from openregie_core.hooks.facade import Hooks
 from openregie_core.modules.states import ModuleSet
 from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor, ActorKind, Grant
+from openregie_sdk.audit import AccessEntry
 from openregie_sdk.manifest import Permission
 
 log = logging.getLogger("openregie")
@@ -44,6 +50,13 @@ class CoreRuntime:
             cap: record.providers[cap] for cap, record in modules.providers().items()
         }
         self._cli_session: Session | None = None
+        self._module_of_blueprint = {
+            blueprint.name: record.id
+            for record in modules.order
+            for blueprint, _ in record.blueprints
+        }
+        self._loaded_ids = frozenset(modules.loaded_ids)
+        track_audit(session_factory)
 
     # -- database ---------------------------------------------------------------------------
     def session(self) -> Session:
@@ -56,6 +69,8 @@ class CoreRuntime:
         return self._cli_session
 
     def close_request_session(self, failed: bool) -> None:
+        """End the request's session; its audit records still pending are written after it
+        closes (on SQLite its open transaction would otherwise hold the write lock)."""
         session: Session | None = g.pop("openregie_session", None)
         if session is None:
             return
@@ -65,13 +80,32 @@ class CoreRuntime:
             else:
                 self.hooks.dispatch_ready(session)
         finally:
+            trace = take_trace(session, failed)
             session.close()
+            write_trace(self.engine, trace)
 
-    def close_cli_session(self) -> None:
-        if self._cli_session is not None:
-            self.hooks.dispatch_ready(self._cli_session)
-            self._cli_session.close()
+    def request_failed(self) -> None:
+        """The request raised: roll back its uncommitted work and let its pending audit
+        records say "error" (the web layer's handler of unexpected errors calls this)."""
+        session: Session | None = g.get("openregie_session")
+        if session is not None:
+            mark_failed(session)
+
+    def close_cli_session(self, failed: bool | None = None) -> None:
+        """End the command's session like a request's. Callers close in a `finally` block,
+        so by default the command failed when an exception is on its way out."""
+        session = self._cli_session
+        if session is None:
+            return
+        if failed is None:
+            failed = sys.exc_info()[1] is not None
+        try:
+            self.hooks.dispatch_ready(session)
+        finally:
             self._cli_session = None
+            trace = take_trace(session, failed)
+            session.close()
+            write_trace(self.engine, trace)
 
     # -- actors and authorisation -----------------------------------------------------------
     def actor(self) -> Actor:
@@ -108,9 +142,56 @@ class CoreRuntime:
 
     def deny(self, permission: str) -> Any:
         if not self.actor().is_authenticated:
+            if request.path.startswith("/api/"):  # the API knows no login page, only tokens
+                abort(401, description="Deze API vraagt een token: Authorization: Bearer <token>.")
             return redirect(url_for("core_auth.login", next=request.full_path.rstrip("?")))
         log.info("denied %s on %s", permission, request.path)
+        # Refusals of authenticated actors are audited; without a data subject at hand, the
+        # subject is the route (its pattern, so no identifier in the path is repeated).
+        route = request.url_rule.rule if request.url_rule else request.path
+        self.record_audit(
+            "access",
+            permission[:120],
+            "route",
+            [route[:64]],
+            status="denied",
+        )
         abort(403)
+
+    def _module_of_request(self) -> str:
+        """The module whose blueprint serves the current request, else "core"."""
+        names = request.blueprints  # innermost first
+        return self._module_of_blueprint.get(names[-1], "core") if names else "core"
+
+    # -- audit log --------------------------------------------------------------------------
+    def record_audit(
+        self,
+        action: str,
+        processing_activity: str,
+        subject_type: str,
+        subject_ids: Iterable[uuid.UUID | str | int],
+        status: str = "ok",
+        module: str | None = None,
+    ) -> None:
+        if module is None:
+            module = self._module_of_request() if has_request_context() else "core"
+        if module != "core" and module not in self._loaded_ids:
+            raise ValueError(f"audit record: module {module!r} is not loaded")
+        origin = request.remote_addr if has_request_context() else None
+        add(
+            self.session(),
+            self.actor(),
+            origin,
+            action,
+            processing_activity,
+            subject_type,
+            subject_ids,
+            status,
+            module,
+        )
+
+    def accessed_by(self, person_id: uuid.UUID, limit: int = 200) -> list[AccessEntry]:
+        return queries.accessed_by(self.session(), person_id, limit=limit)
 
     # -- modules ----------------------------------------------------------------------------
     def module_settings(self, module_id: str) -> BaseModel:

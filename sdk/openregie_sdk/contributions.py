@@ -22,6 +22,17 @@ class DashboardWidget(BaseModel):
     order: int = 100
 
 
+class Panel(BaseModel):
+    """A section on a person or household page (a named slot that modules fill).
+    `body` must be safe HTML (render it with `openregie_sdk.render`)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    title: str
+    body: Markup
+    order: int = 100
+
+
 class UserCreated(BaseModel):
     """Event: a user account was created and committed."""
 

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
     from openregie_sdk.actors import Actor
-    from openregie_sdk.contributions import DashboardWidget, DemoContext, UserCreated
+    from openregie_sdk.contributions import DashboardWidget, DemoContext, Panel, UserCreated
     from openregie_sdk.manifest import NavItem, Permission
+    from openregie_sdk.registry import Household, Person
 
 PROJECT = "openregie"
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -84,6 +85,28 @@ def openregie_dashboard_widgets(actor: Actor) -> Iterable[DashboardWidget]:
     `DashboardWidget`s (title and already-escaped HTML body, e.g. from
     `openregie_sdk.render`). Check permissions yourself; return nothing the actor may not
     see. If it raises: logged with the module id and dropped; the dashboard still renders.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.0")
+def openregie_person_panels(actor: Actor, person: Person) -> Iterable[Panel]:
+    """Fill the person page's panel slot.
+
+    Fires: when a person page renders, after core has checked that `actor` may see `person`.
+    Receives: the actor and the `Person`. Returns: `Panel`s (shown by `order`, then title).
+    Show only what the actor may see (check with `openregie_sdk.authorize`) and record
+    reads with `openregie_sdk.audit`. If it raises: logged with the module id and dropped;
+    the page still renders.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.0")
+def openregie_household_panels(actor: Actor, household: Household) -> Iterable[Panel]:
+    """Fill the household page's panel slot (the case and plan of the household, ...).
+
+    Fires: when a household page renders, after core has checked that `actor` may see at
+    least one of its members. Receives: the actor and the `Household`. Returns: `Panel`s.
+    If it raises: logged with the module id and dropped; the page still renders.
     """
 
 

@@ -7,16 +7,21 @@ application context for those). Outside any application they raise `RuntimeError
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    import uuid
+
     from pydantic import BaseModel
+    from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
     from openregie_sdk.actors import Actor
+    from openregie_sdk.audit import AccessEntry
 
 EXTENSION_KEY = "openregie"
 
@@ -31,6 +36,17 @@ class Runtime(Protocol):
     def capability(self, name: str) -> Any: ...
     def render(self, template: str, **context: Any) -> str: ...
     def deny(self, permission: str) -> Any: ...
+    def record_audit(
+        self,
+        action: str,
+        processing_activity: str,
+        subject_type: str,
+        subject_ids: Iterable[uuid.UUID | str | int],
+        status: str = "ok",
+        module: str | None = None,
+    ) -> None: ...
+    def accessed_by(self, person_id: uuid.UUID, limit: int = 200) -> list[AccessEntry]: ...
+    def person_visibility(self) -> ColumnElement[bool]: ...
 
 
 def runtime() -> Runtime:
@@ -53,6 +69,13 @@ def current_actor() -> Actor:
 def authorize(permission: str, resource: object | None = None) -> bool:
     """Ask the decision hooks whether the current actor may exercise `permission`."""
     return runtime().authorize(permission, resource)
+
+
+def person_visibility() -> ColumnElement[bool]:
+    """The SQL predicate over `openregie_sdk.registry.Person` that selects exactly the persons
+    the current actor may see. AND it into every query that lists or finds persons, so that
+    lists, search and export show what detail would allow."""
+    return runtime().person_visibility()
 
 
 def module_settings(module_id: str) -> BaseModel:

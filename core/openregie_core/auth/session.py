@@ -1,45 +1,120 @@
-"""Resolving the actor of a request from the signed session cookie, with an idle timeout."""
+"""The login session in the signed cookie: a pending state between the password and the
+second factor, then the logged-in state with a session version and an idle timeout.
+
+Only the logged-in state holds `user_id`; `load_actor` reads nothing else, so a password
+alone reaches no page. Each step clears the session first (no session fixation). On `/api/`
+paths the cookie is ignored and the actor comes from a bearer token (see `tokens`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from flask import current_app, g, session
+from flask import abort, current_app, g, request, session
+from sqlalchemy import update
 
+from openregie_core.auth.tokens import actor_for_bearer
 from openregie_core.models import User
 from openregie_sdk.db import utcnow
 
+API_PREFIX = "/api/"
+PENDING_MINUTES = 10
 
-def start_session(user: User) -> None:
+
+def _runtime() -> Any:
+    return current_app.extensions["openregie"]
+
+
+def _user(raw: object) -> User | None:
+    try:
+        user = _runtime().session().get(User, uuid.UUID(str(raw)))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
+
+
+def start_pending(user: User, next_url: str, enrol_secret: str | None = None) -> None:
+    """The password was right: remember who is logging in, nothing more."""
+    session.clear()
+    session["pending_user_id"] = str(user.id)
+    session["pending_version"] = user.session_version
+    session["pending_at"] = utcnow().timestamp()
+    session["pending_next"] = next_url
+    if enrol_secret is not None:
+        session["enrol_secret"] = enrol_secret
+
+
+def pending_user() -> User | None:
+    """The user between password and code, while that state is fresh and still valid."""
+    age = utcnow().timestamp() - session.get("pending_at", 0)
+    if not session.get("pending_user_id") or age > PENDING_MINUTES * 60:
+        return None
+    user = _user(session["pending_user_id"])
+    if user is None or session.get("pending_version") != user.session_version:
+        return None
+    return user
+
+
+def start_session(user: User, previous_login: dt.datetime | None) -> str:
+    """The second factor is done: log in. Returns where the user wanted to go."""
+    next_url = session.get("pending_next") or ""
     session.clear()
     session.permanent = True
     session["user_id"] = str(user.id)
+    session["session_version"] = user.session_version
     session["seen"] = utcnow().timestamp()
+    if previous_login is not None:
+        session["previous_login"] = previous_login.timestamp()
+    return next_url
 
 
 def end_session() -> None:
     session.clear()
 
 
+def end_all_sessions(user: User) -> None:
+    """Log out everywhere: every cookie carrying the old session version stops working,
+    this one included. Commits."""
+    db = _runtime().session()
+    db.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.commit()
+    db.refresh(user, ["session_version"])
+    session.clear()
+
+
 def load_actor() -> None:
-    """before_request: put the actor in `g` (anonymous when not logged in or idle too long)."""
+    """before_request: put the actor in `g` (anonymous when not logged in, idle too long
+    or logged out everywhere since)."""
+    if request.path.startswith(API_PREFIX):
+        _load_api_actor()
+        return
     user_id = session.get("user_id")
     if not user_id:
         return
-    runtime = current_app.extensions["openregie"]
-    idle = dt.timedelta(minutes=runtime.settings.session_idle_minutes)
+    idle = dt.timedelta(minutes=_runtime().settings.session_idle_minutes)
     now = utcnow()
     seen = dt.datetime.fromtimestamp(session.get("seen", 0), dt.UTC)
-    if now - seen > idle:
-        session.clear()
-        return
-    try:
-        user = runtime.session().get(User, uuid.UUID(user_id))
-    except ValueError:
-        user = None
-    if user is None or not user.active:
+    user = None if now - seen > idle else _user(user_id)
+    if user is None or session.get("session_version") != user.session_version:
         session.clear()
         return
     session["seen"] = now.timestamp()
-    g.openregie_actor = runtime.actor_for_user(user)
+    g.openregie_actor = _runtime().actor_for_user(user)
+
+
+def _load_api_actor() -> None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return  # anonymous: routes that need a permission answer 401
+    runtime = _runtime()
+    actor = actor_for_bearer(runtime.session(), header)
+    if actor is None:
+        abort(401, description="De API-token ontbreekt, is ongeldig, ingetrokken of verlopen.")
+    g.openregie_actor = actor

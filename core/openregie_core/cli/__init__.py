@@ -14,6 +14,8 @@ CORE_COMMANDS = {
     "modules": ("openregie_core.cli.modules", "modules"),
     "users": ("openregie_core.cli.users", "users"),
     "demo": ("openregie_core.cli.demo", "demo"),
+    "audit": ("openregie_core.cli.audit", "audit"),
+    "import": ("openregie_core.cli.importing", "import_group"),
 }
 SHORT_HELP = {
     "serve": "Serve the web application.",
@@ -21,6 +23,8 @@ SHORT_HELP = {
     "modules": "List, inspect, enable, disable and purge modules.",
     "users": "Manage user accounts.",
     "demo": "Seed demo data (development and demo installations only).",
+    "audit": "Verify the hash chain of the audit log.",
+    "import": "Import persons and households from CSV files.",
 }
 
 

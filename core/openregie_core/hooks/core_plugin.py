@@ -16,6 +16,7 @@ STAFF = (FUNCTIONAL_ADMIN, TEAM_LEAD, PROFESSIONAL, POLICY_OFFICER)
 CORE_PERMISSIONS = (
     Permission(name="core.dashboard.view", title="Startpagina bekijken", default_roles=STAFF),
     Permission(name="core.session.end", title="Uitloggen", default_roles=STAFF),
+    Permission(name="core.teams.read", title="Teams en organisaties bekijken", default_roles=STAFF),
     Permission(
         name="core.person.read",
         title="Personen inzien waarmee u een relatie hebt",
@@ -29,9 +30,26 @@ CORE_PERMISSIONS = (
         default_roles=(FUNCTIONAL_ADMIN,),
     ),
     Permission(
+        name="core.users.manage",
+        title="Gebruikers en rollen beheren",
+        default_roles=(FUNCTIONAL_ADMIN,),
+    ),
+    Permission(
+        name="core.audit.read",
+        title="Verwerkingenlog inzien",
+        description="Wie welke gegevens van wie heeft verwerkt; het inzien wordt zelf vastgelegd.",
+        default_roles=(FUNCTIONAL_ADMIN,),
+    ),
+    Permission(
         name="core.modules.manage",
         title="Modules beheren",
         description="Modules inzien, aan- en uitzetten.",
+        default_roles=(FUNCTIONAL_ADMIN,),
+    ),
+    Permission(
+        name="core.api_clients.manage",
+        title="API-koppelingen beheren",
+        description="Koppelingen met een token aanmaken, inzien en intrekken.",
         default_roles=(FUNCTIONAL_ADMIN,),
     ),
 )
@@ -51,10 +69,43 @@ class CorePlugin:
                 label="Start", endpoint="core.dashboard", permission="core.dashboard.view", order=0
             ),
             NavItem(
+                label="Personen",
+                endpoint="core_persons.search",
+                permission="core.person.read",
+                order=10,
+            ),
+            NavItem(
+                label="Teams", endpoint="core_teams.index", permission="core.teams.read", order=80
+            ),
+            NavItem(
+                label="Gebruikers",
+                endpoint="core_users.users",
+                permission="core.users.manage",
+                order=850,
+            ),
+            NavItem(
                 label="Modules",
                 endpoint="core_admin.modules",
                 permission="core.modules.manage",
                 order=900,
+            ),
+            NavItem(
+                label="Verwerkingenlog",
+                endpoint="core_audit.index",
+                permission="core.audit.read",
+                order=920,
+            ),
+            NavItem(
+                label="API-koppelingen",
+                endpoint="core_api_clients.index",
+                permission="core.api_clients.manage",
+                order=910,
+            ),
+            NavItem(
+                label="Mijn account",
+                endpoint="core_account.index",
+                permission="core.session.end",
+                order=990,
             ),
         ]
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openregie_sdk import hookspecs
 from openregie_sdk.actors import Actor
-from openregie_sdk.contributions import DashboardWidget, UserCreated
+from openregie_sdk.contributions import DashboardWidget, Panel, UserCreated
 from openregie_sdk.manifest import NavItem, Permission
 
 log = logging.getLogger("openregie.hooks")
@@ -122,6 +122,16 @@ class Hooks:
 
     def person_relations(self, actor: Actor) -> list[ColumnElement[bool]]:
         return self._contributions("openregie_person_relations", ColumnElement, actor=actor)
+
+    def person_panels(self, actor: Actor, person: Any) -> list[Panel]:
+        panels = self._contributions("openregie_person_panels", Panel, actor=actor, person=person)
+        return sorted(panels, key=lambda p: (p.order, p.title))
+
+    def household_panels(self, actor: Actor, household: Any) -> list[Panel]:
+        panels = self._contributions(
+            "openregie_household_panels", Panel, actor=actor, household=household
+        )
+        return sorted(panels, key=lambda p: (p.order, p.title))
 
     def dashboard_widgets(self, actor: Actor) -> list[DashboardWidget]:
         widgets = self._contributions("openregie_dashboard_widgets", DashboardWidget, actor=actor)

@@ -25,6 +25,8 @@ class User(UuidPrimaryKey, Base):
     # Second factor (TOTP, RFC 6238): the secret is set at enrolment, confirmed by a first code.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[dt.datetime | None]
+    # The last accepted time step (unix time // 30), so a code cannot be used twice.
+    totp_last_step: Mapped[int | None]
     # Lockout after repeated failures; `session_version` bumps on "log out everywhere".
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None]

@@ -23,7 +23,19 @@ from openregie_sdk.version import SDK_VERSION
 
 # URL prefixes core owns; a module's prefix may not equal or sit below one of them,
 # except below /api/v1 where each module mounts its own API.
-CORE_URL_PREFIXES = ("/admin", "/auth", "/login", "/logout", "/static", "/api")
+CORE_URL_PREFIXES = (
+    "/admin",
+    "/auth",
+    "/login",
+    "/logout",
+    "/static",
+    "/api",
+    "/start",
+    "/health",
+    "/personen",
+    "/huishoudens",
+    "/teams",
+)
 API_ROOT = "/api/v1"
 RESERVED_TABLE_PREFIXES = ("core", "alembic")
 

@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -26,27 +26,48 @@ def _locale() -> str:
 
 
 def install(app: Flask, modules: ModuleSet) -> None:
-    from openregie_core.auth.session import load_actor
-    from openregie_core.auth.views import blueprint as auth_blueprint
+    from openregie_core.auth.install import install_identity
     from openregie_core.web.admin import blueprint as admin_blueprint
+    from openregie_core.web.api_clients import admin_blueprint as api_clients_blueprint
+    from openregie_core.web.api_clients import api_blueprint
+    from openregie_core.web.audit import blueprint as audit_blueprint
     from openregie_core.web.dashboard import blueprint as dashboard_blueprint
+    from openregie_core.web.households import blueprint as households_blueprint
+    from openregie_core.web.persons import blueprint as persons_blueprint
+    from openregie_core.web.teams import blueprint as teams_blueprint
+    from openregie_core.web.users import blueprint as users_blueprint
 
     _add_module_templates(app, modules)
+    from openregie_core.web.labels import label
+
+    app.add_template_filter(label, "label")
     csrf.init_app(app)
     Babel(app, locale_selector=_locale, default_locale="nl")
     app.register_blueprint(dashboard_blueprint)
-    app.register_blueprint(auth_blueprint, url_prefix="/auth")
+    install_identity(app)  # login and account pages, CSRF, the request's actor, rate limits
     app.register_blueprint(admin_blueprint, url_prefix="/admin")
+    app.register_blueprint(audit_blueprint, url_prefix="/admin/audit")
+    app.register_blueprint(api_clients_blueprint, url_prefix="/admin/api-clients")
+    app.register_blueprint(api_blueprint, url_prefix="/api/v1/core")
+    app.register_blueprint(users_blueprint, url_prefix="/admin/gebruikers")
+    app.register_blueprint(persons_blueprint, url_prefix="/personen")
+    app.register_blueprint(households_blueprint, url_prefix="/huishoudens")
+    app.register_blueprint(teams_blueprint, url_prefix="/teams")
     for record in modules.order:
         for blueprint, url_prefix in record.blueprints:
             app.register_blueprint(blueprint, url_prefix=url_prefix)
 
     runtime = app.extensions["openregie"]
-    app.before_request(load_actor)
 
     @app.teardown_request
     def _close_session(exc: BaseException | None) -> None:
-        runtime.close_request_session(failed=exc is not None)
+        try:
+            runtime.close_request_session(failed=exc is not None)
+        finally:
+            # `g` outlives the request when an application context was already pushed (as
+            # in tests and CLI-driven code): nothing of one request may reach the next.
+            for key in [k for k in vars(g) if k.startswith("openregie_") or k == "csrf_token"]:
+                g.pop(key, None)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
@@ -71,6 +92,7 @@ def install(app: Flask, modules: ModuleSet) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         app.logger.exception("unexpected error on %s", request.path)
+        runtime.request_failed()  # undo uncommitted work; pending audit records say "error"
         return _error_page(500, "Er ging iets mis. Probeer het later opnieuw.")
 
     @app.after_request
@@ -101,6 +123,7 @@ def _add_module_templates(app: Flask, modules: ModuleSet) -> None:
 
 TITLES = {
     400: "Ongeldig verzoek",
+    401: "Niet aangemeld",
     403: "Geen toegang",
     404: "Niet gevonden",
     405: "Niet toegestaan",

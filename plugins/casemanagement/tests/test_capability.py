@@ -3,54 +3,66 @@
 import datetime as dt
 import uuid
 
+import pytest
+
 from openregie_casemanagement.models import Case
 from openregie_sdk import capability
 from openregie_sdk.capabilities.casemanagement import CaseManagement
+from openregie_sdk.registry import Household, Team
 
 
-def _case(household_id: uuid.UUID, status: str, days_ago: int) -> Case:
-    return Case(
-        household_id=household_id,
-        title=f"casus {days_ago}",
-        status=status,
-        opened_on=dt.date(2026, 6, 1) - dt.timedelta(days=days_ago),
-    )
+@pytest.fixture
+def new_case(db):
+    """`new_case(household_id=None, status="intake", days_ago=1)`: a committed case of a
+    fresh team; a new household unless one is given. Returns the case."""
+    team = Team(name=f"Team {uuid.uuid4().hex[:6]}", kind="integral")
+    db.add(team)
+    db.flush()
+
+    def make(
+        household_id: uuid.UUID | None = None, status: str = "intake", days_ago: int = 1
+    ) -> Case:
+        if household_id is None:
+            household = Household(name=f"Gezin {uuid.uuid4().hex[:6]}")
+            db.add(household)
+            db.flush()
+            household_id = household.id
+        case = Case(
+            household_id=household_id,
+            team_id=team.id,
+            title=f"casus {days_ago}",
+            status=status,
+            opened_on=dt.date(2026, 6, 1) - dt.timedelta(days=days_ago),
+        )
+        db.add(case)
+        db.commit()
+        return case
+
+    return make
 
 
-def test_provider_satisfies_the_protocol_and_lists_a_households_cases_newest_first(app, db):
-    household, other = uuid.uuid4(), uuid.uuid4()
-    db.add_all(
-        [
-            _case(household, "intake", 30),
-            _case(household, "afgesloten", 300),
-            _case(other, "plan", 1),
-        ]
-    )
-    db.commit()
+def test_provider_satisfies_the_protocol_and_lists_a_households_cases_newest_first(app, new_case):
+    first = new_case(status="intake", days_ago=30)
+    new_case(first.household_id, status="afgesloten", days_ago=300)
+    new_case(status="plan")
 
     provider = capability("casemanagement")
     assert isinstance(provider, CaseManagement)
-    cases = provider.cases_of_household(household)
+    cases = provider.cases_of_household(first.household_id)
     assert [c.title for c in cases] == ["casus 30", "casus 300"]
     assert provider.cases_of_household(uuid.uuid4()) == []
 
 
-def test_open_case_count_leaves_out_closed_cases(app, db):
-    household = uuid.uuid4()
-    db.add_all(
-        [
-            _case(household, "intake", 1),
-            _case(household, "afgesloten", 2),
-            _case(household, "evaluatie", 3),
-        ]
-    )
-    db.commit()
+def test_open_case_count_leaves_out_closed_cases(app, new_case):
+    new_case(status="intake")
+    new_case(status="afgesloten")
+    new_case(status="evaluatie")
     assert capability("casemanagement").open_case_count() == 2
 
 
-def test_dashboard_widget_shows_open_cases_to_professionals(app, client, login_as, db):
-    db.add_all([_case(uuid.uuid4(), "intake", 1), _case(uuid.uuid4(), "plan", 2)])
-    db.commit()
+def test_dashboard_widget_shows_open_cases_to_professionals(app, client, login_as, new_case):
+    new_case(status="intake")
+    new_case(status="plan")
     login_as("professional")
     page = client.get("/start")
     assert page.status_code == 200

@@ -96,7 +96,12 @@ class Person(UuidPrimaryKey, Base):
     __tablename__ = "core_person"
     __table_args__ = (
         Index("ix_core_person_postcode_house_number", "postcode", "house_number"),
-        Index("ix_core_person_search_name", "search_name"),
+        # varchar_pattern_ops: `LIKE 'abc%'` uses the index under any collation.
+        Index(
+            "ix_core_person_search_name",
+            "search_name",
+            postgresql_ops={"search_name": "varchar_pattern_ops"},
+        ),
     )
 
     bsn: Mapped[str | None] = mapped_column(String(9), unique=True)

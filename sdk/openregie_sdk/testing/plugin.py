@@ -150,24 +150,45 @@ def db(app: Any) -> Iterator[Any]:
         runtime.close_cli_session()
 
 
+def csrf_token_in(html: str) -> str:
+    """The CSRF token of the first form on a rendered page (for POSTs in tests)."""
+    import re
+
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if found is None:
+        raise AssertionError("the page holds no form with a CSRF token")
+    return found.group(1)
+
+
 _HASH_CACHE: dict[str, str] = {}
 
 
-def log_in(
-    app: Any, client: Any, kind: str = "professional", username: str | None = None, **fields: Any
+def create_test_user(
+    app: Any,
+    kind: str = "professional",
+    username: str | None = None,
+    *,
+    enrolled: bool = True,
+    **fields: Any,
 ) -> Any:
-    """Create a user of `kind` (password `TEST_PASSWORD`) in `app`'s database and log
-    `client` in as them; returns the user. `roles=[(role, municipality id or None)]`
-    overrides the default: the role named after the kind, installation-wide. The
-    `login_as` fixture is this, bound."""
+    """Create a user of `kind` (password `TEST_PASSWORD`) in `app`'s database; returns it.
+    With `enrolled` the user has a confirmed second factor (a random TOTP secret; get a
+    code with `totp_code_for`), without it the first login starts with enrolment.
+    `roles=[(role, municipality id or None)]` overrides the default: the role named after
+    the kind, installation-wide."""
     from openregie_core.accounts import assign_roles
     from openregie_core.auth.passwords import hash_password
+    from openregie_core.auth.totp import new_secret
     from openregie_core.models import User
 
     if "hash" not in _HASH_CACHE:
         _HASH_CACHE["hash"] = hash_password(TEST_PASSWORD)
     runtime = app.extensions["openregie"]
     roles = fields.pop("roles", [(kind, None)])
+    if enrolled:
+        fields.setdefault("totp_secret", new_secret())
+        fields.setdefault("totp_confirmed_at", dt.datetime.now(dt.UTC))
+    fields.setdefault("session_version", 1)
     with runtime.session_factory() as session:
         user = User(
             id=uuid.uuid4(),
@@ -181,20 +202,66 @@ def log_in(
         session.flush()
         assign_roles(session, user, roles)
         session.commit()
+    return user
+
+
+def totp_code_for(app: Any, user: Any) -> str:
+    """A second-factor code `app` accepts from `user` now: the current one, or the next
+    one (the window allows it) when the current one was used already. Raises when both
+    were used; wait for the next 30-second step then."""
+    from openregie_core.auth.totp import WINDOW, code_at, current_step
+    from openregie_core.models import User
+
+    with app.extensions["openregie"].session_factory() as session:
+        stored = session.get(User, user.id)
+        secret, last = stored.totp_secret, stored.totp_last_step
+    if not secret:
+        raise ValueError(f"{user.username} has no second factor")
+    now = current_step()
+    for step in range(now, now + WINDOW + 1):
+        if last is None or step > last:
+            return code_at(secret, step)
+    raise RuntimeError("every code of the window was used; wait for the next time step")
+
+
+def log_in(
+    app: Any, client: Any, kind: str = "professional", username: str | None = None, **fields: Any
+) -> Any:
+    """Create a user of `kind` with `create_test_user` and log `client` in as them, second
+    factor done (the session holds the user and their current session version); returns
+    the user. The `login_as` fixture is this, bound."""
+    user = create_test_user(app, kind, username, **fields)
     with client.session_transaction() as cookie:
+        cookie.clear()
         cookie.permanent = True
         cookie["user_id"] = str(user.id)
+        cookie["session_version"] = user.session_version
         cookie["seen"] = dt.datetime.now(dt.UTC).timestamp()
     return user
 
 
 @pytest.fixture
 def login_as(app: Any, client: Any) -> Callable[..., Any]:
-    """`login_as(kind="professional", username=None)` logs the `client` in as a new user
-    of that kind; returns the user."""
+    """`login_as(kind="professional", username=None, **fields)` logs the `client` in as a
+    new user of that kind; returns the user."""
     return lambda kind="professional", username=None, **fields: log_in(
         app, client, kind, username, **fields
     )
+
+
+@pytest.fixture
+def make_user(app: Any) -> Callable[..., Any]:
+    """`make_user(kind="professional", username=None, *, enrolled=True, **fields)` creates
+    a user (password `TEST_PASSWORD`) without logging anyone in, for testing login flows."""
+    return lambda kind="professional", username=None, **fields: create_test_user(
+        app, kind, username, **fields
+    )
+
+
+@pytest.fixture
+def totp_code(app: Any) -> Callable[[Any], str]:
+    """`totp_code(user)`: a second-factor code the app accepts from `user` right now."""
+    return lambda user: totp_code_for(app, user)
 
 
 @pytest.fixture

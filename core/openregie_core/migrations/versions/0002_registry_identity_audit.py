@@ -221,7 +221,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_core_person_postcode_house_number", ["postcode", "house_number"], unique=False
         )
-        batch_op.create_index("ix_core_person_search_name", ["search_name"], unique=False)
+        batch_op.create_index(
+            "ix_core_person_search_name",
+            ["search_name"],
+            unique=False,
+            postgresql_ops={"search_name": "varchar_pattern_ops"},
+        )
 
     op.create_table(
         "core_role_assignment",
@@ -345,6 +350,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("totp_confirmed_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
         batch_op.add_column(
             sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0")
         )
@@ -362,6 +368,7 @@ def downgrade() -> None:
         batch_op.drop_column("session_version")
         batch_op.drop_column("locked_until")
         batch_op.drop_column("failed_logins")
+        batch_op.drop_column("totp_last_step")
         batch_op.drop_column("totp_confirmed_at")
         batch_op.drop_column("totp_secret")
 

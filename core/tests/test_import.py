@@ -1,0 +1,301 @@
+"""`openregie import persons|households`: every row checked first, all or nothing, row
+numbers and reasons for each refusal, idempotent on BSN, BOM and separator handling."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from openregie_core.cli import main
+from openregie_core.registry import MunicipalityIn, create_municipality
+from openregie_core.registry.importer import import_persons
+from openregie_sdk.registry import Household, HouseholdMember, Person
+
+ISOLATE = (
+    "OPENREGIE_MODULES",
+    "OPENREGIE_DISABLE_MODULES",
+    "OPENREGIE_SAFE_MODE",
+    "OPENREGIE_STRICT_MODULES",
+    "OPENREGIE_CONFIG_FILE",
+    "OPENREGIE_SECRET_KEY",
+)
+
+PERSONS = """\
+bsn;voornamen;voorvoegsel;geslachtsnaam;birth_date;phone;email;street;house_number;house_number_suffix;postcode;city;municipality
+111222333;Emre;;Çelik;1984-03-02;06 12345678;emre@example.org;Houtmarkt;12;A;7201 hk;Zutphen;GM0301
+123456782;Jan Willem;van der;Berg;02-03-1979;;;Markt;1;;7241AB;Lochem;gm0262
+123456770;Daan;van der;Berg;2015-09-30;;;Markt;1;;7241AB;Lochem;GM0262
+"""
+
+HOUSEHOLDS = """\
+household,household_name,bsn,role,start_on,end_on
+H-1,Gezin Van der Berg,123456782,parent,2014-01-01,
+H-1,,123456770,child,2015-09-30,
+H-2,Huishouden Çelik,111222333,ouder,01-06-2020,
+H-2,,123456770,kind,2021-01-01,
+"""
+
+
+@pytest.fixture
+def cli(app, tmp_path):
+    """Run `openregie ...` against the test app's database; returns the click Result."""
+    url = app.extensions["openregie"].engine.url.render_as_string(hide_password=False)
+    env = dict.fromkeys(ISOLATE)
+    env.update(
+        OPENREGIE_DATABASE_URL=url,
+        OPENREGIE_INSTANCE_PATH=str(tmp_path / "cli-instance"),
+        OPENREGIE_MODE="test",
+    )
+    return lambda *args: CliRunner().invoke(main, list(args), env=env)
+
+
+@pytest.fixture
+def municipalities(app) -> None:
+    with app.extensions["openregie"].session_factory() as session:
+        create_municipality(session, MunicipalityIn(cbs_code="GM0301", name="Zutphen"))
+        create_municipality(session, MunicipalityIn(cbs_code="GM0262", name="Lochem"))
+        session.commit()
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def persons(app) -> dict[str, Person]:
+    with app.extensions["openregie"].session_factory() as session:
+        return {p.bsn: p for p in session.scalars(select(Person))}
+
+
+def count(app, model: type) -> int:
+    with app.extensions["openregie"].session_factory() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_good_file_is_imported_and_a_second_run_changes_nothing(
+    cli, app, municipalities, tmp_path
+):
+    path = write(tmp_path, "personen.csv", PERSONS)
+    first = cli("import", "persons", path)
+    assert first.exit_code == 0, first.output
+    assert "persons: 3 rows: 3 created, 0 updated, 0 unchanged" in first.stdout
+    stored = persons(app)
+    emre = stored["111222333"]
+    assert (emre.geslachtsnaam, emre.search_name, emre.postcode, emre.phone) == (
+        "Çelik",
+        "celik",
+        "7201HK",
+        "0612345678",
+    )
+    assert (emre.house_number, emre.house_number_suffix, emre.version) == (12, "A", 1)
+    assert stored["123456782"].birth_date == dt.date(1979, 3, 2)  # 02-03-1979, Dutch order
+    assert stored["123456782"].municipality_id is not None
+
+    second = cli("import", "persons", path)
+    assert second.exit_code == 0, second.output
+    assert "3 rows: 0 created, 0 updated, 3 unchanged" in second.stdout
+    again = persons(app)
+    assert {b: (p.version, p.updated_at) for b, p in again.items()} == {
+        b: (p.version, p.updated_at) for b, p in stored.items()
+    }
+
+
+def test_a_changed_row_updates_that_person_only(cli, app, municipalities, tmp_path):
+    cli("import", "persons", write(tmp_path, "a.csv", PERSONS))
+    changed = PERSONS.replace(
+        "Emre;;Çelik;1984-03-02;06 12345678", "Emre;;Çelik;1984-03-02;0687654321"
+    )
+    result = cli("import", "persons", write(tmp_path, "b.csv", changed))
+    assert "3 rows: 0 created, 1 updated, 2 unchanged" in result.stdout, result.output
+    stored = persons(app)
+    assert (stored["111222333"].phone, stored["111222333"].version) == ("0687654321", 2)
+    assert stored["123456782"].version == 1
+
+
+def test_columns_the_file_lacks_are_left_as_they_are(cli, app, municipalities, tmp_path):
+    cli("import", "persons", write(tmp_path, "a.csv", PERSONS))
+    narrow = "bsn,voornamen,geslachtsnaam\n111222333,Emre Can,Çelik\n"
+    result = cli("import", "persons", write(tmp_path, "b.csv", narrow))
+    assert "1 rows: 0 created, 1 updated, 0 unchanged" in result.stdout, result.output
+    emre = persons(app)["111222333"]
+    assert (emre.voornamen, emre.phone, emre.postcode) == ("Emre Can", "0612345678", "7201HK")
+
+
+def test_a_bad_file_reports_each_row_and_writes_nothing(cli, app, municipalities, tmp_path):
+    bad = PERSONS + (
+        "123456789;Piet;;Jansen;2090-01-01;;;;;;0123AB;;\n"  # row 5
+        "\n"  # row 6: blank, skipped but counted
+        "111222333;Kopie;;Çelik;;;;;;;;;\n"  # row 7: the BSN of row 2 again
+        ";Zonder;;BSN;;;;;;;;;GM9999\n"  # row 8
+        "002455799;Te;;Weinig\n"  # row 9
+    )
+    result = cli("import", "persons", write(tmp_path, "fout.csv", bad))
+    assert result.exit_code != 0
+    errors = result.stderr
+    for line in [
+        "fout.csv: row 5: bsn: fails the 11-proef (check digit)",
+        "fout.csv: row 5: birth_date: lies in the future",
+        "fout.csv: row 5: postcode: not a Dutch postcode (like 1234 AB)",
+        "fout.csv: row 7: bsn: also on row 2",
+        "fout.csv: row 8: bsn: is required (persons are matched on it)",
+        "fout.csv: row 8: municipality: no municipality GM9999 here",
+        "fout.csv: row 9: row: has 4 fields, the header 13",
+        "nothing was imported: 7 problem(s) in fout.csv",
+    ]:
+        assert line in errors, errors
+    assert "row 6" not in errors
+    assert count(app, Person) == 0  # the good rows 2-4 were not written either
+
+
+def test_bom_semicolons_dutch_headers_and_commas(cli, app, tmp_path):
+    dutch = (
+        "\ufeffBSN;Voornamen;Tussenvoegsel;Achternaam;Geboortedatum;Huisnummer;Postcode\n"
+        '123456782;"Jan; Willem";van;Dijk;31-12-1970;7;1234 ab\n'
+    )
+    result = cli("import", "persons", write(tmp_path, "bom.csv", dutch))
+    assert result.exit_code == 0, result.output
+    jan = persons(app)["123456782"]
+    assert (jan.voornamen, jan.voorvoegsel, jan.geslachtsnaam) == ("Jan; Willem", "van", "Dijk")
+    assert (jan.birth_date, jan.house_number, jan.postcode) == (dt.date(1970, 12, 31), 7, "1234AB")
+
+    commas = "bsn,voornamen,geslachtsnaam,geboortedatum\n111222333,Emre,Çelik,1984-03-02\n"
+    result = cli("import", "persons", write(tmp_path, "komma.csv", commas, "utf-8-sig"))
+    assert result.exit_code == 0, result.output
+    assert persons(app)["111222333"].birth_date == dt.date(1984, 3, 2)
+
+
+def test_problems_are_reported_in_the_files_own_column_names(cli, app, tmp_path):
+    text = "BSN;Voornamen;Achternaam;Geboortedatum\n123456782;Jan;Dijk;31-02-1970\n"
+    result = cli("import", "persons", write(tmp_path, "p.csv", text))
+    assert "row 2: Geboortedatum: not a date (write 2024-03-31 or 31-03-2024)" in result.stderr
+
+
+def test_header_and_encoding_problems(cli, app, tmp_path):
+    header = cli("import", "persons", write(tmp_path, "h.csv", "bsn;naam;schoenmaat\n1;2;3\n"))
+    assert header.exit_code != 0
+    assert "row 1: naam: unknown column" in header.stderr
+    assert "row 1: schoenmaat: unknown column" in header.stderr
+    assert "row 1: geslachtsnaam: required column is missing" in header.stderr
+    latin = cli("import", "persons", write(tmp_path, "l.csv", PERSONS, "latin-1"))
+    assert latin.exit_code != 0 and "file: encoding: not UTF-8" in latin.stderr
+    assert count(app, Person) == 0
+
+
+def test_dry_run_checks_but_writes_nothing(cli, app, municipalities, tmp_path):
+    result = cli("import", "persons", "--dry-run", write(tmp_path, "p.csv", PERSONS))
+    assert result.exit_code == 0, result.output
+    assert "3 rows checked, all valid (dry run: nothing written)" in result.stdout
+    assert count(app, Person) == 0
+
+
+def test_progress_is_shown(cli, app, municipalities, tmp_path):
+    result = cli("import", "persons", write(tmp_path, "p.csv", PERSONS))
+    assert "Checking rows" in result.stderr and "Writing" in result.stderr
+
+
+def test_the_importer_matches_on_bsn_through_the_python_api(app, db, municipalities):
+    first = import_persons(db, PERSONS.encode())
+    db.commit()
+    second = import_persons(db, PERSONS.encode())
+    db.commit()
+    assert (first.created, second.unchanged, second.created) == (3, 3, 0)
+    assert db.scalar(select(func.count()).select_from(Person)) == 3
+
+
+# -- households -------------------------------------------------------------------------
+
+
+def memberships(app) -> set[tuple[str, str, str, dt.date, dt.date | None]]:
+    with app.extensions["openregie"].session_factory() as session:
+        rows = session.execute(
+            select(Household.name, Person.bsn, HouseholdMember.role, HouseholdMember.start_on,
+                   HouseholdMember.end_on)
+            .join(Household, Household.id == HouseholdMember.household_id)
+            .join(Person, Person.id == HouseholdMember.person_id)
+        )  # fmt: skip
+        return {tuple(row) for row in rows}
+
+
+def test_households_are_imported_with_a_child_in_two_and_idempotently(
+    cli, app, municipalities, tmp_path
+):
+    cli("import", "persons", write(tmp_path, "p.csv", PERSONS))
+    path = write(tmp_path, "h.csv", HOUSEHOLDS)
+    first = cli("import", "households", path)
+    assert first.exit_code == 0, first.output
+    assert "4 rows: 4 created, 0 updated, 0 unchanged (2 new households)" in first.stdout
+    assert memberships(app) == {
+        ("Gezin Van der Berg", "123456782", "parent", dt.date(2014, 1, 1), None),
+        ("Gezin Van der Berg", "123456770", "child", dt.date(2015, 9, 30), None),
+        ("Huishouden Çelik", "111222333", "parent", dt.date(2020, 6, 1), None),
+        ("Huishouden Çelik", "123456770", "child", dt.date(2021, 1, 1), None),
+    }
+    second = cli("import", "households", path)
+    assert "4 rows: 0 created, 0 updated, 4 unchanged (0 new households)" in second.stdout
+    ended = HOUSEHOLDS.replace(
+        "H-2,,123456770,kind,2021-01-01,", "H-2,,123456770,kind,2021-01-01,2023-07-01"
+    )
+    third = cli("import", "households", write(tmp_path, "h2.csv", ended))
+    assert "4 rows: 0 created, 1 updated, 3 unchanged" in third.stdout, third.output
+    assert ("Huishouden Çelik", "123456770", "child", dt.date(2021, 1, 1), dt.date(2023, 7, 1)) in (
+        memberships(app)
+    )
+    assert count(app, Household) == 2
+
+
+def test_persons_and_households_in_one_run(cli, app, municipalities, tmp_path):
+    result = cli(
+        "import",
+        "households",
+        "--persons",
+        write(tmp_path, "p.csv", PERSONS),
+        write(tmp_path, "h.csv", HOUSEHOLDS),
+    )
+    assert result.exit_code == 0, result.output
+    assert "persons: 3 rows: 3 created" in result.stdout
+    assert "households: 4 rows: 4 created" in result.stdout
+    assert len(memberships(app)) == 4
+
+
+def test_a_bad_households_file_writes_nothing_not_even_its_persons(
+    cli, app, municipalities, tmp_path
+):
+    bad = HOUSEHOLDS + (
+        "H-3,Gezin Onbekend,999999990,parent,2020-01-01,\n"  # row 6: no such person
+        "H-1,Gezin Anders,123456782,buurman,2020-01-01,2019-01-01\n"  # row 7
+        "H-1,,123456770,child,2016-01-01,\n"  # row 8: overlaps row 3
+    )
+    result = cli(
+        "import",
+        "households",
+        "--persons",
+        write(tmp_path, "p.csv", PERSONS),
+        write(tmp_path, "h.csv", bad),
+    )
+    assert result.exit_code != 0
+    for line in [
+        "h.csv: row 6: bsn: no person with this BSN; import them first",
+        "h.csv: row 7: role: must be one of parent, child, partner, carer, other (or ouder, ",
+        "h.csv: row 7: end_on: must lie after start_on",
+        "h.csv: row 8: start_on: overlaps row 3",
+    ]:
+        assert line in result.stderr, result.stderr
+    assert count(app, Person) == 0 and count(app, Household) == 0
+
+
+def test_conflicting_and_missing_household_names(cli, app, municipalities, tmp_path):
+    cli("import", "persons", write(tmp_path, "p.csv", PERSONS))
+    text = (
+        "huishouden;naam;bsn;rol;begindatum\n"
+        "A;Gezin Berg;123456782;ouder;2014-01-01\n"
+        "A;Gezin Bergh;123456770;kind;2015-09-30\n"
+        "B;;111222333;ouder;2020-01-01\n"
+    )
+    result = cli("import", "households", write(tmp_path, "h.csv", text))
+    assert "row 3: naam: differs from row 2" in result.stderr
+    assert "row 4: naam: no row names B" in result.stderr
