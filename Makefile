@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: setup run test test-sqlite test-postgres lint format check-migrations ci clean
+.PHONY: setup run test test-sqlite test-postgres lint format check-migrations translations ci clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@$(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtualenv: on Debian run 'apt-get install python3-venv'"; exit 1; }
@@ -55,6 +55,16 @@ check-migrations: setup
 	@dir=$$(mktemp -d) && trap 'rm -rf $$dir' EXIT && \
 	  OPENREGIE_INSTANCE_PATH=$$dir OPENREGIE_MODE=test OPENREGIE_STRICT_MODULES=1 $(BIN)/openregie db upgrade && \
 	  OPENREGIE_INSTANCE_PATH=$$dir OPENREGIE_MODE=test OPENREGIE_STRICT_MODULES=1 $(BIN)/openregie db check
+
+# Re-extract core's message ids (the Dutch texts), merge them into each catalogue and compile
+# the .mo files (committed: an installed package has no compile step). Then translate the
+# new or changed entries in the .po files and run this again.
+TRANSLATIONS := core/openregie_core/translations
+translations: setup
+	@pot=$$(mktemp) && trap 'rm -f $$pot' EXIT && \
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --project=OpenRegie --no-wrap -o $$pot core/openregie_core && \
+	  $(BIN)/pybabel update -i $$pot -d $(TRANSLATIONS) --no-fuzzy-matching --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

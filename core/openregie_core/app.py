@@ -99,7 +99,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     session_factory = make_session_factory(engine)
     track_events(session_factory)
 
-    app = Flask("openregie_core", instance_path=str(settings.instance_path))
+    from openregie_core.api.document import new_application
+
+    app = new_application(instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=ensure_secret_key(settings),
         SESSION_COOKIE_NAME="openregie_session",

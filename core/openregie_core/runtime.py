@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import abort, g, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -143,7 +144,12 @@ class CoreRuntime:
     def deny(self, permission: str) -> Any:
         if not self.actor().is_authenticated:
             if request.path.startswith("/api/"):  # the API knows no login page, only tokens
-                abort(401, description="Deze API vraagt een token: Authorization: Bearer <token>.")
+                abort(
+                    401,
+                    description=gettext(
+                        "Deze API vraagt een token: Authorization: Bearer <token>."
+                    ),
+                )
             return redirect(url_for("core_auth.login", next=request.full_path.rstrip("?")))
         log.info("denied %s on %s", permission, request.path)
         # Refusals of authenticated actors are audited; without a data subject at hand, the

@@ -175,3 +175,46 @@ def test_the_log_is_in_the_menu_of_functional_admins_only(app, client, login_as)
     other = app.test_client()
     log_in(app, other, "team_lead")
     assert 'href="/admin/audit"' not in other.get("/start").get_data(as_text=True)
+
+
+def test_a_municipal_admin_sees_only_records_about_their_own_residents(app, db):
+    import datetime as dt
+
+    from openregie_sdk.registry import Municipality, Person
+    from openregie_sdk.testing.plugin import log_in
+
+    zutphen, lochem = (
+        Municipality(cbs_code="GM0301", name="Zutphen"),
+        Municipality(cbs_code="GM0262", name="Lochem"),
+    )
+    db.add_all([zutphen, lochem])
+    db.flush()
+    here = Person(
+        voornamen="Ada",
+        geslachtsnaam="Hier",
+        search_name="hier",
+        municipality_id=zutphen.id,
+        birth_date=dt.date(1980, 1, 1),
+    )
+    there = Person(
+        voornamen="Bea",
+        geslachtsnaam="Daar",
+        search_name="daar",
+        municipality_id=lochem.id,
+        birth_date=dt.date(1980, 1, 1),
+    )
+    db.add_all([here, there])
+    db.commit()
+    installation_admin = app.test_client()
+    log_in(app, installation_admin, "functional_admin")
+    assert installation_admin.get(f"/personen/{here.id}").status_code == 200
+    assert installation_admin.get(f"/personen/{there.id}").status_code == 200
+
+    municipal_admin = app.test_client()
+    log_in(app, municipal_admin, "functional_admin", roles=[("functional_admin", zutphen.id)])
+    page = municipal_admin.get("/admin/audit").get_data(as_text=True)
+    assert str(here.id) in page
+    assert str(there.id) not in page
+
+    everything = installation_admin.get("/admin/audit").get_data(as_text=True)
+    assert str(here.id) in everything and str(there.id) in everything

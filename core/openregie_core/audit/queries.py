@@ -7,12 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, cast, false, func, select, true
 from sqlalchemy.orm import Session
 
 from openregie_core.audit.chain import records, securities
+from openregie_sdk.actors import Scope
 from openregie_sdk.audit import AccessEntry
-from openregie_sdk.registry import Organisation
+from openregie_sdk.registry import Organisation, Person
 
 PERSON = "person"
 organisations = Organisation.__table__
@@ -67,11 +68,28 @@ class AuditFilter:
     until: dt.datetime | None = None
 
 
+def _within(scope: Scope, dialect: str) -> ColumnElement[bool]:
+    """Records a reader with this scope may see: all when installation-wide; otherwise only
+    records about persons residing in the reader's municipalities (so the admin of one
+    municipality sees nothing of another's residents)."""
+    if scope.everywhere:
+        return true()
+    if not scope.municipality_ids:
+        return false()
+    residents = select(Person.id).where(Person.municipality_id.in_(scope.municipality_ids))
+    # The subject id is text; SQLite stores UUIDs as 32 hex digits, PostgreSQL as uuid.
+    if dialect == "sqlite":
+        subject = func.replace(records.c.data_subject_id, "-", "")
+        return (records.c.data_subject_type == PERSON) & subject.in_(residents)
+    ids = select(cast(Person.id, String)).where(Person.municipality_id.in_(scope.municipality_ids))
+    return (records.c.data_subject_type == PERSON) & records.c.data_subject_id.in_(ids)
+
+
 def audit_page(
-    session: Session, where: AuditFilter, page: int, size: int
+    session: Session, where: AuditFilter, page: int, size: int, scope: Scope
 ) -> tuple[list[Any], bool]:
-    """One page of records, newest first, each with its actor; and whether a next page
-    exists (one row more is fetched instead of counting the whole log)."""
+    """One page of records the reader's `scope` covers, newest first, each with its actor;
+    and whether a next page exists (one row more is fetched instead of counting)."""
     query = (
         select(
             records.c.id,
@@ -90,6 +108,7 @@ def audit_page(
         )
         .join(securities, securities.c.trace_id == records.c.trace_id)
         .outerjoin(organisations, organisations.c.id == securities.c.actor_organisation_id)
+        .where(_within(scope, session.get_bind().dialect.name))
         .order_by(records.c.id.desc())
         .offset((page - 1) * size)
         .limit(size + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -12,17 +13,17 @@ def _without_spaces(value: str | None) -> str | None:
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Gebruikersnaam", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Wachtwoord", validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Gebruikersnaam"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), Length(max=200)])
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Code uit uw authenticator-app",
+        _l("Code uit uw authenticator-app"),
         filters=[_without_spaces],
         validators=[
-            DataRequired(message="Vul de code van 6 cijfers in."),
-            Regexp(r"^\d{6}$", message="Een code bestaat uit 6 cijfers."),
+            DataRequired(message=_l("Vul de code van 6 cijfers in.")),
+            Regexp(r"^\d{6}$", message=_l("Een code bestaat uit 6 cijfers.")),
         ],
     )
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
+from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from openregie_core.auth.session import API_PREFIX, load_actor
+from openregie_core.i18n import N_
 
 RATE_LIMIT = "10 per minute"
-RATE_LIMIT_MESSAGE = "U hebt het te vaak geprobeerd. Wacht een minuut en probeer het opnieuw."
+RATE_LIMIT_MESSAGE = N_("U hebt het te vaak geprobeerd. Wacht een minuut en probeer het opnieuw.")
 # Every POST that checks a password or a second-factor code, per client address.
 RATE_LIMITED_ENDPOINTS = (
     "core_auth.login",
@@ -63,7 +65,9 @@ def _install_rate_limits(app: Flask) -> Limiter:
         in_memory_fallback_enabled=True,  # a Redis outage must not stop all logins
         headers_enabled=True,
     )
-    limit = limiter.limit(RATE_LIMIT, methods=["POST"], error_message=RATE_LIMIT_MESSAGE)
+    limit = limiter.limit(
+        RATE_LIMIT, methods=["POST"], error_message=lambda: gettext(RATE_LIMIT_MESSAGE)
+    )
     for endpoint in RATE_LIMITED_ENDPOINTS:
         app.view_functions[endpoint] = limit(app.view_functions[endpoint])
     return limiter

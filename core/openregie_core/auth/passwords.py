@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing the same.
@@ -26,7 +27,7 @@ def verify_password(stored: str | None, password: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Why a new password is refused, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"een wachtwoord heeft minstens {MIN_LENGTH} tekens"
+        return gettext("een wachtwoord heeft minstens %(num)d tekens", num=MIN_LENGTH)
     if password.strip() != password:
-        return "een wachtwoord begint of eindigt niet met een spatie"
+        return gettext("een wachtwoord begint of eindigt niet met een spatie")
     return None

@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from flask import abort, current_app, g, request, session
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from openregie_core.auth.tokens import actor_for_bearer
@@ -21,6 +22,15 @@ from openregie_sdk.db import utcnow
 
 API_PREFIX = "/api/"
 PENDING_MINUTES = 10
+
+
+def _clear_session() -> None:
+    """Forget everything of the session but the chosen language (a preference, not state
+    of the login: it survives logging in and out)."""
+    language = session.get("lang")
+    session.clear()
+    if language is not None:
+        session["lang"] = language
 
 
 def _runtime() -> Any:
@@ -37,7 +47,7 @@ def _user(raw: object) -> User | None:
 
 def start_pending(user: User, next_url: str, enrol_secret: str | None = None) -> None:
     """The password was right: remember who is logging in, nothing more."""
-    session.clear()
+    _clear_session()
     session["pending_user_id"] = str(user.id)
     session["pending_version"] = user.session_version
     session["pending_at"] = utcnow().timestamp()
@@ -60,7 +70,7 @@ def pending_user() -> User | None:
 def start_session(user: User, previous_login: dt.datetime | None) -> str:
     """The second factor is done: log in. Returns where the user wanted to go."""
     next_url = session.get("pending_next") or ""
-    session.clear()
+    _clear_session()
     session.permanent = True
     session["user_id"] = str(user.id)
     session["session_version"] = user.session_version
@@ -71,7 +81,7 @@ def start_session(user: User, previous_login: dt.datetime | None) -> str:
 
 
 def end_session() -> None:
-    session.clear()
+    _clear_session()
 
 
 def end_all_sessions(user: User) -> None:
@@ -86,7 +96,7 @@ def end_all_sessions(user: User) -> None:
     )
     db.commit()
     db.refresh(user, ["session_version"])
-    session.clear()
+    _clear_session()
 
 
 def load_actor() -> None:
@@ -103,7 +113,7 @@ def load_actor() -> None:
     seen = dt.datetime.fromtimestamp(session.get("seen", 0), dt.UTC)
     user = None if now - seen > idle else _user(user_id)
     if user is None or session.get("session_version") != user.session_version:
-        session.clear()
+        _clear_session()
         return
     session["seen"] = now.timestamp()
     g.openregie_actor = _runtime().actor_for_user(user)
@@ -116,5 +126,5 @@ def _load_api_actor() -> None:
     runtime = _runtime()
     actor = actor_for_bearer(runtime.session(), header)
     if actor is None:
-        abort(401, description="De API-token ontbreekt, is ongeldig, ingetrokken of verlopen.")
+        abort(401, description=_("De API-token ontbreekt, is ongeldig, ingetrokken of verlopen."))
     g.openregie_actor = actor

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from openregie_core.i18n import N_
 from openregie_sdk.manifest import Permission
 
 FUNCTIONAL_ADMIN = "functional_admin"
@@ -21,10 +22,10 @@ PROFESSIONAL = "professional"
 POLICY_OFFICER = "policy_officer"
 
 ROLE_TITLES = {
-    FUNCTIONAL_ADMIN: "Functioneel beheerder",
-    TEAM_LEAD: "Teamleider",
-    PROFESSIONAL: "Professional",
-    POLICY_OFFICER: "Beleidsmedewerker",
+    FUNCTIONAL_ADMIN: N_("Functioneel beheerder"),
+    TEAM_LEAD: N_("Teamleider"),
+    PROFESSIONAL: N_("Professional"),
+    POLICY_OFFICER: N_("Beleidsmedewerker"),
 }
 
 

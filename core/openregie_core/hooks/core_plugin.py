@@ -6,6 +6,7 @@ from flask import current_app
 
 from openregie_core.authz.persons import person_is_visible
 from openregie_core.authz.roles import FUNCTIONAL_ADMIN, POLICY_OFFICER, PROFESSIONAL, TEAM_LEAD
+from openregie_core.i18n import N_
 from openregie_sdk import hookimpl
 from openregie_sdk.actors import Actor
 from openregie_sdk.manifest import ModuleManifest, NavItem, Permission
@@ -14,42 +15,46 @@ from openregie_sdk.registry import Person
 STAFF = (FUNCTIONAL_ADMIN, TEAM_LEAD, PROFESSIONAL, POLICY_OFFICER)
 
 CORE_PERMISSIONS = (
-    Permission(name="core.dashboard.view", title="Startpagina bekijken", default_roles=STAFF),
-    Permission(name="core.session.end", title="Uitloggen", default_roles=STAFF),
-    Permission(name="core.teams.read", title="Teams en organisaties bekijken", default_roles=STAFF),
+    Permission(name="core.dashboard.view", title=N_("Startpagina bekijken"), default_roles=STAFF),
+    Permission(name="core.session.end", title=N_("Uitloggen"), default_roles=STAFF),
+    Permission(
+        name="core.teams.read", title=N_("Teams en organisaties bekijken"), default_roles=STAFF
+    ),
     Permission(
         name="core.person.read",
-        title="Personen inzien waarmee u een relatie hebt",
-        description="Alleen personen met wie u via uw werk een relatie hebt (need-to-know).",
+        title=N_("Personen inzien waarmee u een relatie hebt"),
+        description=N_("Alleen personen met wie u via uw werk een relatie hebt (need-to-know)."),
         default_roles=(FUNCTIONAL_ADMIN, TEAM_LEAD, PROFESSIONAL),
     ),
     Permission(
         name="core.registry.manage",
-        title="Basisregistratie beheren",
-        description="Alle inwoners van de gemeente(n) waarvoor de rol geldt; importeren.",
+        title=N_("Basisregistratie beheren"),
+        description=N_("Alle inwoners van de gemeente(n) waarvoor de rol geldt; importeren."),
         default_roles=(FUNCTIONAL_ADMIN,),
     ),
     Permission(
         name="core.users.manage",
-        title="Gebruikers en rollen beheren",
+        title=N_("Gebruikers en rollen beheren"),
         default_roles=(FUNCTIONAL_ADMIN,),
     ),
     Permission(
         name="core.audit.read",
-        title="Verwerkingenlog inzien",
-        description="Wie welke gegevens van wie heeft verwerkt; het inzien wordt zelf vastgelegd.",
+        title=N_("Verwerkingenlog inzien"),
+        description=N_(
+            "Wie welke gegevens van wie heeft verwerkt; het inzien wordt zelf vastgelegd."
+        ),
         default_roles=(FUNCTIONAL_ADMIN,),
     ),
     Permission(
         name="core.modules.manage",
-        title="Modules beheren",
-        description="Modules inzien, aan- en uitzetten.",
+        title=N_("Modules beheren"),
+        description=N_("Modules inzien, aan- en uitzetten."),
         default_roles=(FUNCTIONAL_ADMIN,),
     ),
     Permission(
         name="core.api_clients.manage",
-        title="API-koppelingen beheren",
-        description="Koppelingen met een token aanmaken, inzien en intrekken.",
+        title=N_("API-koppelingen beheren"),
+        description=N_("Koppelingen met een token aanmaken, inzien en intrekken."),
         default_roles=(FUNCTIONAL_ADMIN,),
     ),
 )
@@ -66,43 +71,49 @@ class CorePlugin:
     def openregie_nav_items(self) -> list[NavItem]:
         return [
             NavItem(
-                label="Start", endpoint="core.dashboard", permission="core.dashboard.view", order=0
+                label=N_("Start"),
+                endpoint="core.dashboard",
+                permission="core.dashboard.view",
+                order=0,
             ),
             NavItem(
-                label="Personen",
+                label=N_("Personen"),
                 endpoint="core_persons.search",
                 permission="core.person.read",
                 order=10,
             ),
             NavItem(
-                label="Teams", endpoint="core_teams.index", permission="core.teams.read", order=80
+                label=N_("Teams"),
+                endpoint="core_teams.index",
+                permission="core.teams.read",
+                order=80,
             ),
             NavItem(
-                label="Gebruikers",
+                label=N_("Gebruikers"),
                 endpoint="core_users.users",
                 permission="core.users.manage",
                 order=850,
             ),
             NavItem(
-                label="Modules",
+                label=N_("Modules"),
                 endpoint="core_admin.modules",
                 permission="core.modules.manage",
                 order=900,
             ),
             NavItem(
-                label="Verwerkingenlog",
+                label=N_("Verwerkingenlog"),
                 endpoint="core_audit.index",
                 permission="core.audit.read",
                 order=920,
             ),
             NavItem(
-                label="API-koppelingen",
+                label=N_("API-koppelingen"),
                 endpoint="core_api_clients.index",
                 permission="core.api_clients.manage",
                 order=910,
             ),
             NavItem(
-                label="Mijn account",
+                label=N_("Mijn account"),
                 endpoint="core_account.index",
                 permission="core.session.end",
                 order=990,

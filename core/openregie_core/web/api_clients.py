@@ -1,10 +1,5 @@
-"""API clients: the functional admin's pages (create, list, revoke; a token is shown once)
-and core's own API route `GET /api/v1/core/me` that tells a caller who it is.
-
-`/api/v1/core/me` needs no permission, only a valid token: it is declared `@public` at the
-permission layer and answers 401 itself to anonymous callers. It shows nothing but the
-caller's own name, kind and scopes, so an integration can check its token and scopes.
-"""
+"""API clients: the functional admin's pages (create, list, revoke; a token is shown once).
+The API route `GET /api/v1/core/me` that tells a caller who it is lives in `api.me`."""
 
 from __future__ import annotations
 
@@ -14,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
@@ -22,39 +18,39 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from openregie_core.auth.forms import ActionForm
 from openregie_core.auth.tokens import ApiClientError, create_client, revoke, status
+from openregie_core.i18n import N_
 from openregie_core.models import ApiClient
 from openregie_core.web.moments import local_time
-from openregie_sdk import current_actor, db_session, public, requires
+from openregie_sdk import current_actor, db_session, requires
 from openregie_sdk.registry import Municipality
 
 admin_blueprint = Blueprint("core_api_clients", __name__)
-api_blueprint = Blueprint("core_api", __name__)
 
-STATUS_LABELS = {"active": "Actief", "revoked": "Ingetrokken", "expired": "Verlopen"}
+STATUS_LABELS = {"active": N_("Actief"), "revoked": N_("Ingetrokken"), "expired": N_("Verlopen")}
 
 
 class ApiClientForm(FlaskForm):
     name = StringField(
-        "Naam van de koppeling",
-        validators=[DataRequired(message="Geef de koppeling een naam."), Length(max=120)],
+        _l("Naam van de koppeling"),
+        validators=[DataRequired(message=_l("Geef de koppeling een naam.")), Length(max=120)],
     )
     scopes = SelectMultipleField(
-        "Rechten",
+        _l("Rechten"),
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
-        validators=[DataRequired(message="Kies minstens één recht.")],
+        validators=[DataRequired(message=_l("Kies minstens één recht."))],
     )
-    municipality = SelectField("Gemeente", validators=[Optional()])
+    municipality = SelectField(_l("Gemeente"), validators=[Optional()])
     expires_on = DateField(
-        "Verloopt op (optioneel)",
+        _l("Verloopt op (optioneel)"),
         validators=[Optional()],
-        description="Vanaf 00:00 uur (UTC) op deze datum werkt de token niet meer.",
+        description=_l("Vanaf 00:00 uur (UTC) op deze datum werkt de token niet meer."),
     )
 
     def fill_choices(self) -> None:
         permissions = current_app.extensions["openregie"].permissions
         self.scopes.choices = [
-            (name, f"{permission.title} ({name})")
+            (name, f"{_(permission.title)} ({name})")
             for name, permission in sorted(permissions.items())
         ]
         municipalities = db_session().scalars(select(Municipality).order_by(Municipality.name))
@@ -137,18 +133,3 @@ def revoke_client(client_id: uuid.UUID) -> Any:
     revoke(db_session(), client)
     flash(_("De token van %(name)s is ingetrokken.", name=client.name), "info")
     return redirect(url_for("core_api_clients.index"), 303)
-
-
-@api_blueprint.get("/me")
-@public
-def me() -> Any:
-    actor = current_actor()
-    if not actor.is_authenticated:
-        abort(401, description="Deze API vraagt een token: Authorization: Bearer <token>.")
-    grant = actor.grants[0] if actor.grants else None
-    return {
-        "kind": actor.kind.value,
-        "name": actor.display_name,
-        "scopes": sorted(actor.permissions),
-        "municipality_id": str(grant.municipality_id) if grant and grant.municipality_id else None,
-    }

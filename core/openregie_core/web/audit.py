@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
@@ -16,16 +18,21 @@ from wtforms.validators import Length, Optional, ValidationError
 from openregie_core.audit.queries import AuditFilter, audit_page
 from openregie_core.audit.recorder import record
 from openregie_core.authz.roles import ROLE_TITLES
-from openregie_sdk import db_session, requires
+from openregie_core.i18n import N_
+from openregie_sdk import current_actor, db_session, requires
 
 blueprint = Blueprint("core_audit", __name__)
 PAGE_SIZE = 50
 PERMISSION = "core.audit.read"
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
-STATUS_LABELS = {"ok": "gelukt", "denied": "geweigerd", "error": "mislukt"}
-SUBJECT_LABELS = {"person": "persoon", "household": "huishouden", "route": "pagina"}
-ACTOR_LABELS = {"system": "systeem", "api_client": "API-koppeling", "resident": "inwoner"}
+STATUS_LABELS = {"ok": N_("gelukt"), "denied": N_("geweigerd"), "error": N_("mislukt")}
+SUBJECT_LABELS = {"person": N_("persoon"), "household": N_("huishouden"), "route": N_("pagina")}
+ACTOR_LABELS = {
+    "system": N_("systeem"),
+    "api_client": N_("API-koppeling"),
+    "resident": N_("inwoner"),
+}
 
 
 class FilterForm(FlaskForm):
@@ -33,22 +40,23 @@ class FilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     betrokkene = StringField(
-        "Betrokkene (id)",
-        validators=[Optional(), Length(max=64, message="Gebruik hoogstens 64 tekens.")],
+        _l("Betrokkene (id)"),
+        validators=[Optional(), Length(max=64, message=_l("Gebruik hoogstens 64 tekens."))],
     )
     handeling = StringField(
-        "Handeling", validators=[Optional(), Length(max=40, message="Gebruik hoogstens 40 tekens.")]
+        _l("Handeling"),
+        validators=[Optional(), Length(max=40, message=_l("Gebruik hoogstens 40 tekens."))],
     )
     vanaf = DateField(
-        "Vanaf", validators=[Optional()], render_kw={"type": "date"}, format="%Y-%m-%d"
+        _l("Vanaf"), validators=[Optional()], render_kw={"type": "date"}, format="%Y-%m-%d"
     )
     tot = DateField(
-        "Tot en met", validators=[Optional()], render_kw={"type": "date"}, format="%Y-%m-%d"
+        _l("Tot en met"), validators=[Optional()], render_kw={"type": "date"}, format="%Y-%m-%d"
     )
 
     def validate_tot(self, field: DateField) -> None:
         if field.data and self.vanaf.data and field.data < self.vanaf.data:
-            raise ValidationError("Deze datum ligt vóór de datum bij Vanaf.")
+            raise ValidationError(_("Deze datum ligt vóór de datum bij Vanaf."))
 
     def audit_filter(self) -> AuditFilter:
         def start_of(day: dt.date) -> dt.datetime:
@@ -63,8 +71,12 @@ class FilterForm(FlaskForm):
 
 
 def _role_titles(roles: str | None) -> str:
-    """The stored role names ("a, b") as their Dutch titles."""
-    return ", ".join(ROLE_TITLES.get(r, r) for r in roles.split(", ")) if roles else ""
+    """The stored role names ("a, b") as their (translated) titles."""
+    return (
+        ", ".join(_(ROLE_TITLES[r]) if r in ROLE_TITLES else r for r in roles.split(", "))
+        if roles
+        else ""
+    )
 
 
 def _record_view(rows: list[Any]) -> None:
@@ -85,7 +97,8 @@ def index() -> Any:
     page = max(request.args.get("pagina", 1, type=int) or 1, 1)
     if not form.validate():
         return render_template("admin/audit.html", form=form, rows=None, page=page), 400
-    rows, more = audit_page(db_session(), form.audit_filter(), page, PAGE_SIZE)
+    scope = current_actor().scope_of(PERMISSION)
+    rows, more = audit_page(db_session(), form.audit_filter(), page, PAGE_SIZE, scope)
     _record_view(rows)
     return render_template(
         "admin/audit.html",

@@ -4,29 +4,31 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
+from openregie_core.i18n import N_
+
 LABELS = {
     # household roles
-    "parent": "ouder",
-    "child": "kind",
-    "partner": "partner",
-    "carer": "verzorger",
-    "other": "anders",
+    "parent": N_("ouder"),
+    "child": N_("kind"),
+    "partner": N_("partner"),
+    "carer": N_("verzorger"),
+    "other": N_("anders"),
     # legal representation
-    "parental_authority": "gezag",
-    "guardianship": "voogdij",
-    "curatele": "curatele",
-    "bewindvoering": "bewindvoering",
-    "mentorship": "mentorschap",
+    "parental_authority": N_("gezag"),
+    "guardianship": N_("voogdij"),
+    "curatele": N_("curatele"),
+    "bewindvoering": N_("bewindvoering"),
+    "mentorship": N_("mentorschap"),
     # module states
-    "installed": "niet aangezet",
-    "loaded": "actief",
-    "incompatible": "niet compatibel",
-    "failed": "mislukt",
-    "blocked": "geblokkeerd",
+    "installed": N_("niet aangezet"),
+    "loaded": N_("actief"),
+    "incompatible": N_("niet compatibel"),
+    "failed": N_("mislukt"),
+    "blocked": N_("geblokkeerd"),
     # team kinds
-    "youth_family": "jeugd en gezin",
-    "adults": "volwassenen",
-    "integral": "integraal",
+    "youth_family": N_("jeugd en gezin"),
+    "adults": N_("volwassenen"),
+    "integral": N_("integraal"),
 }
 
 

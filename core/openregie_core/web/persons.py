@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, StringField
@@ -26,11 +27,11 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    bsn = StringField("BSN", validators=[Optional(), Length(min=8, max=9)])
-    naam = StringField("Achternaam (begin)", validators=[Optional(), Length(min=2, max=200)])
-    geboortedatum = DateField("Geboortedatum", validators=[Optional()])
-    postcode = StringField("Postcode", validators=[Optional(), Length(min=6, max=7)])
-    huisnummer = IntegerField("Huisnummer", validators=[Optional(), NumberRange(1, 99999)])
+    bsn = StringField(_l("BSN"), validators=[Optional(), Length(min=8, max=9)])
+    naam = StringField(_l("Achternaam (begin)"), validators=[Optional(), Length(min=2, max=200)])
+    geboortedatum = DateField(_l("Geboortedatum"), validators=[Optional()])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(min=6, max=7)])
+    huisnummer = IntegerField(_l("Huisnummer"), validators=[Optional(), NumberRange(1, 99999)])
 
     def criteria(self) -> dict[str, Any]:
         return {

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -16,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from openregie_core.accounts import AccountError, create_user
+from openregie_core.i18n import N_
 from openregie_core.models import Role, RoleAssignment, RolePermission, User
 from openregie_core.models.users import USER_KINDS
 from openregie_sdk import db_session, requires
@@ -24,26 +26,28 @@ from openregie_sdk.registry import Membership, Municipality, Team
 blueprint = Blueprint("core_users", __name__)
 
 KIND_LABELS = {
-    "professional": "Professional",
-    "team_lead": "Teamleider",
-    "functional_admin": "Functioneel beheerder",
-    "policy_officer": "Beleidsmedewerker",
+    "professional": N_("Professional"),
+    "team_lead": N_("Teamleider"),
+    "functional_admin": N_("Functioneel beheerder"),
+    "policy_officer": N_("Beleidsmedewerker"),
 }
 
 
 class UserForm(FlaskForm):
-    username = StringField("Gebruikersnaam", validators=[DataRequired(), Length(max=80)])
-    display_name = StringField("Naam", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mailadres", validators=[Optional(), Email(), Length(max=254)])
+    username = StringField(_l("Gebruikersnaam"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(_l("Naam"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mailadres"), validators=[Optional(), Email(), Length(max=254)])
     kind = SelectField(
-        "Soort account", choices=[SelectChoice(k, KIND_LABELS[k]) for k in USER_KINDS]
+        _l("Soort account"), choices=[SelectChoice(k, _l(KIND_LABELS[k])) for k in USER_KINDS]
     )
-    password = PasswordField("Eerste wachtwoord (minstens 12 tekens)", validators=[DataRequired()])
+    password = PasswordField(
+        _l("Eerste wachtwoord (minstens 12 tekens)"), validators=[DataRequired()]
+    )
 
 
 class AssignmentForm(FlaskForm):
-    role = SelectField("Rol", validators=[DataRequired()])
-    municipality = SelectField("Geldt voor", validators=[Optional()])
+    role = SelectField(_l("Rol"), validators=[DataRequired()])
+    municipality = SelectField(_l("Geldt voor"), validators=[Optional()])
 
 
 class EmptyForm(FlaskForm):
@@ -86,7 +90,7 @@ def users() -> Any:
 def _assignment_form(session: Any) -> AssignmentForm:
     form = AssignmentForm()
     form.role.choices = [
-        (str(r.id), r.title) for r in session.scalars(select(Role).order_by(Role.title))
+        (str(r.id), _(r.title)) for r in session.scalars(select(Role).order_by(Role.title))
     ]
     form.municipality.choices = [("", _("De hele installatie"))] + [
         (str(m.id), f"{m.name} ({m.cbs_code})")
@@ -219,7 +223,7 @@ def role(role_id: uuid.UUID) -> Any:
         flash(
             _(
                 "De rechten van %(role)s zijn opgeslagen. Ze gelden vanaf het volgende verzoek.",
-                role=found.title,
+                role=_(found.title),
             ),
             "info",
         )
