@@ -9,11 +9,23 @@ pytest runs with `--import-mode=importlib`, where test files cannot import this 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+from openregie_sdk.registry import (
+    Household,
+    HouseholdMember,
+    Membership,
+    Municipality,
+    Person,
+    Team,
+)
+from openregie_sdk.testing.plugin import log_in
 
 MANIFEST_IMPORTS = "from openregie_sdk import BlueprintRef, ModuleManifest, NavItem, Permission\n"
 
@@ -83,3 +95,91 @@ def module_record() -> Callable[[Any, str], Any]:
         return record
 
     return get
+
+
+# -- a small region for need-to-know tests -------------------------------------------------
+@dataclass
+class World:
+    zutphen: Municipality
+    lochem: Municipality
+    team_a: Team
+    team_b: Team
+    family_a: list[Person]  # a household with a case of team A (residents of Zutphen)
+    family_b: list[Person]  # a household with a case of team B (residents of Lochem)
+    loner: Person  # no household, no case, lives in Zutphen
+    household_a: Household
+
+
+def _person(db, name: str, municipality: Municipality, bsn: str | None = None) -> Person:
+    person = Person(
+        voornamen="Test",
+        geslachtsnaam=name,
+        search_name=name.lower(),
+        bsn=bsn,
+        birth_date=dt.date(1990, 1, 1),
+        postcode="7201AB",
+        house_number=len(name),
+        municipality_id=municipality.id,
+    )
+    db.add(person)
+    return person
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Two municipalities, two teams, a family with a case of each team and a resident
+    with neither. Needs the casemanagement module in the app (its cases are the relation)."""
+    from openregie_casemanagement.models import Case
+
+    zutphen = Municipality(cbs_code="GM0301", name="Zutphen")
+    lochem = Municipality(cbs_code="GM0262", name="Lochem")
+    team_a = Team(name="Team Noord", kind="integral")
+    team_b = Team(name="Team Zuid", kind="integral")
+    db.add_all([zutphen, lochem, team_a, team_b])
+    db.flush()
+    family_a = [_person(db, "Aalders", zutphen, "111222333"), _person(db, "Aalberts", zutphen)]
+    family_b = [_person(db, "Bakker", lochem, "123456782"), _person(db, "Bosch", lochem)]
+    loner = _person(db, "Alleen", zutphen)
+    household_a, household_b = Household(name="Gezin Aalders"), Household(name="Gezin Bakker")
+    db.add_all([household_a, household_b])
+    db.flush()
+    for household, members in ((household_a, family_a), (household_b, family_b)):
+        for person in members:
+            db.add(
+                HouseholdMember(
+                    household_id=household.id,
+                    person_id=person.id,
+                    role="parent",
+                    start_on=dt.date(2020, 1, 1),
+                )
+            )
+    for household, team in ((household_a, team_a), (household_b, team_b)):
+        db.add(
+            Case(
+                household_id=household.id,
+                team_id=team.id,
+                title="Steun",
+                status="intake",
+                opened_on=dt.date(2026, 1, 1),
+            )
+        )
+    db.commit()
+    return World(zutphen, lochem, team_a, team_b, family_a, family_b, loner, household_a)
+
+
+@pytest.fixture
+def professional_in(app: Any, db: Any) -> Callable[[Any, Team], Any]:
+    """`professional_in(client, team)`: logs `client` in as a new professional whose only
+    role is a current membership of `team`; returns the user."""
+
+    def log_in_member(client: Any, team: Team) -> Any:
+        user = log_in(app, client, "professional", roles=[])
+        db.add(
+            Membership(
+                user_id=user.id, team_id=team.id, role="professional", start_on=dt.date(2025, 1, 1)
+            )
+        )
+        db.commit()
+        return user
+
+    return log_in_member

@@ -6,19 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import event, select
 
-from openregie_casemanagement.models import Case
 from openregie_core.models import AuditRecord, Role
 from openregie_sdk.registry import (
-    Household,
-    HouseholdMember,
     Membership,
-    Municipality,
-    Person,
     Team,
 )
 from openregie_sdk.testing.plugin import log_in
@@ -26,90 +20,14 @@ from openregie_sdk.testing.plugin import log_in
 pytestmark = pytest.mark.openregie_modules("casemanagement")
 
 
-@dataclass
-class World:
-    zutphen: Municipality
-    lochem: Municipality
-    team_a: Team
-    team_b: Team
-    family_a: list[Person]  # a household with a case of team A (residents of Zutphen)
-    family_b: list[Person]  # a household with a case of team B (residents of Lochem)
-    loner: Person  # no household, no case, lives in Zutphen
-    household_a: Household
-
-
-def _person(db, name: str, municipality: Municipality, bsn: str | None = None) -> Person:
-    person = Person(
-        voornamen="Test",
-        geslachtsnaam=name,
-        search_name=name.lower(),
-        bsn=bsn,
-        birth_date=dt.date(1990, 1, 1),
-        postcode="7201AB",
-        house_number=len(name),
-        municipality_id=municipality.id,
-    )
-    db.add(person)
-    return person
-
-
-@pytest.fixture
-def world(db) -> World:
-    zutphen = Municipality(cbs_code="GM0301", name="Zutphen")
-    lochem = Municipality(cbs_code="GM0262", name="Lochem")
-    team_a = Team(name="Team Noord", kind="integral")
-    team_b = Team(name="Team Zuid", kind="integral")
-    db.add_all([zutphen, lochem, team_a, team_b])
-    db.flush()
-    family_a = [_person(db, "Aalders", zutphen, "111222333"), _person(db, "Aalberts", zutphen)]
-    family_b = [_person(db, "Bakker", lochem, "123456782"), _person(db, "Bosch", lochem)]
-    loner = _person(db, "Alleen", zutphen)
-    household_a, household_b = Household(name="Gezin Aalders"), Household(name="Gezin Bakker")
-    db.add_all([household_a, household_b])
-    db.flush()
-    for household, members in ((household_a, family_a), (household_b, family_b)):
-        for person in members:
-            db.add(
-                HouseholdMember(
-                    household_id=household.id,
-                    person_id=person.id,
-                    role="parent",
-                    start_on=dt.date(2020, 1, 1),
-                )
-            )
-    for household, team in ((household_a, team_a), (household_b, team_b)):
-        db.add(
-            Case(
-                household_id=household.id,
-                team_id=team.id,
-                title="Steun",
-                status="intake",
-                opened_on=dt.date(2026, 1, 1),
-            )
-        )
-    db.commit()
-    return World(zutphen, lochem, team_a, team_b, family_a, family_b, loner, household_a)
-
-
-def _professional_in(app, client, db, team: Team):
-    user = log_in(app, client, "professional", roles=[])
-    db.add(
-        Membership(
-            user_id=user.id, team_id=team.id, role="professional", start_on=dt.date(2025, 1, 1)
-        )
-    )
-    db.commit()
-    return user
-
-
 def _names(response) -> str:
     return response.get_data(as_text=True)
 
 
 def test_professional_finds_only_members_of_households_with_a_case_of_their_team(
-    app, client, db, world
+    app, client, db, world, professional_in
 ):
-    _professional_in(app, client, db, world.team_a)
+    professional_in(client, world.team_a)
     found = _names(client.get("/personen/?naam=Aa"))
     assert "Aalders" in found and "Aalberts" in found
     assert "Alleen" not in _names(client.get("/personen/?naam=Al"))
@@ -117,21 +35,21 @@ def test_professional_finds_only_members_of_households_with_a_case_of_their_team
     assert "Bakker" not in _names(client.get("/personen/?bsn=123456782"))
 
 
-def test_detail_agrees_with_search_and_hides_existence(app, client, db, world):
-    _professional_in(app, client, db, world.team_a)
+def test_detail_agrees_with_search_and_hides_existence(app, client, db, world, professional_in):
+    professional_in(client, world.team_a)
     assert client.get(f"/personen/{world.family_a[0].id}").status_code == 200
     assert client.get(f"/personen/{world.family_b[0].id}").status_code == 404
     assert client.get(f"/personen/{world.loner.id}").status_code == 404
     assert client.get(f"/personen/{uuid.uuid4()}").status_code == 404
 
 
-def test_household_page_shows_only_visible_members(app, client, db, world):
-    _professional_in(app, client, db, world.team_a)
+def test_household_page_shows_only_visible_members(app, client, db, world, professional_in):
+    professional_in(client, world.team_a)
     page = client.get(f"/huishoudens/{world.household_a.id}")
     assert page.status_code == 200
     assert "Aalders" in _names(page) and "Aalberts" in _names(page)
     other_team = app.test_client()
-    _professional_in(app, other_team, db, world.team_b)
+    professional_in(other_team, world.team_b)
     assert other_team.get(f"/huishoudens/{world.household_a.id}").status_code == 404
 
 
@@ -168,8 +86,10 @@ def test_policy_officer_reaches_no_person_data(app, client, login_as, world):
     assert client.get(f"/huishoudens/{world.household_a.id}").status_code == 403
 
 
-def test_search_and_detail_write_one_audit_record_per_person_shown(app, client, db, world):
-    _professional_in(app, client, db, world.team_a)
+def test_search_and_detail_write_one_audit_record_per_person_shown(
+    app, client, db, world, professional_in
+):
+    professional_in(client, world.team_a)
     client.get("/personen/?naam=Aa")
     client.get(f"/personen/{world.family_a[0].id}")
     records = db.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
@@ -179,8 +99,8 @@ def test_search_and_detail_write_one_audit_record_per_person_shown(app, client, 
     assert [r.data_subject_id for r in viewed] == [str(world.family_a[0].id)]
 
 
-def test_invalid_search_input_gets_a_400_naming_the_field(app, client, db, world):
-    _professional_in(app, client, db, world.team_a)
+def test_invalid_search_input_gets_a_400_naming_the_field(app, client, db, world, professional_in):
+    professional_in(client, world.team_a)
     response = client.get("/personen/?huisnummer=abc")
     assert response.status_code == 400
     assert "Huisnummer" in _names(response)
@@ -188,9 +108,9 @@ def test_invalid_search_input_gets_a_400_naming_the_field(app, client, db, world
 
 @pytest.mark.parametrize("extra_teams", [0, 5])
 def test_search_statement_count_does_not_grow_with_results_or_teams(
-    app, client, db, world, extra_teams
+    app, client, db, world, extra_teams, professional_in
 ):
-    user = _professional_in(app, client, db, world.team_a)
+    user = professional_in(client, world.team_a)
     for index in range(extra_teams):
         team = Team(name=f"Extra {index}", kind="adults")
         db.add(team)

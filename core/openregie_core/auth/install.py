@@ -30,10 +30,12 @@ def install_identity(app: Flask) -> Limiter:
     """Register the auth pages and hooks (after `CSRFProtect.init_app`); returns the app's
     rate limiter."""
     from openregie_core.auth.account import blueprint as account_blueprint
+    from openregie_core.auth.personal_tokens import blueprint as personal_tokens_blueprint
     from openregie_core.auth.views import blueprint as auth_blueprint
 
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
     app.register_blueprint(account_blueprint, url_prefix="/auth/account")
+    app.register_blueprint(personal_tokens_blueprint, url_prefix="/auth/account/tokens")
     csrf = app.extensions["csrf"]
     # API requests carry a bearer token and no cookie, so a forged cross-site request has
     # nothing to ride on; all other state-changing requests need the form's CSRF token.

@@ -124,7 +124,7 @@ def _load_api_actor() -> None:
     if header is None:
         return  # anonymous: routes that need a permission answer 401
     runtime = _runtime()
-    actor = actor_for_bearer(runtime.session(), header)
+    actor = actor_for_bearer(runtime.session(), header, runtime.actor_for_user)
     if actor is None:
         abort(401, description=_("De API-token ontbreekt, is ongeldig, ingetrokken of verlopen."))
     g.openregie_actor = actor

@@ -10,12 +10,13 @@ import hmac
 import re
 import secrets
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openregie_core.models import ApiClient
+from openregie_core.models import ApiClient, User
 from openregie_sdk.actors import Actor, ActorKind, Grant
 from openregie_sdk.db import utcnow
 
@@ -55,9 +56,11 @@ def create_client(
     municipality_id: uuid.UUID | None = None,
     expires_at: dt.datetime | None = None,
     created_by_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
 ) -> tuple[ApiClient, str]:
     """Create a client; returns it and its token, which exists nowhere else afterwards.
-    Commits."""
+    With `user_id` it is that user's personal token: it acts as the user, narrowed to
+    `scopes` (which `known_permissions` must then be the user's own). Commits."""
     name = name.strip()
     if not name or len(name) > 120:
         raise ApiClientError("name: use 1-120 characters")
@@ -80,6 +83,7 @@ def create_client(
         municipality_id=municipality_id,
         expires_at=expires_at,
         created_by_id=created_by_id,
+        user_id=user_id,
     )
     session.add(client)
     session.commit()
@@ -103,9 +107,13 @@ def client_for_token(session: Session, token: str) -> ApiClient | None:
     return client if status(client) == "active" else None
 
 
-def actor_for_bearer(session: Session, header: str) -> Actor | None:
+def actor_for_bearer(
+    session: Session, header: str, user_actor: Callable[[User], Actor]
+) -> Actor | None:
     """The actor of an `Authorization: Bearer <token>` header, or None when the header or
-    the token is not valid. Notes when the client was last used (commits then)."""
+    the token is not valid. A personal token acts as its (active) user, built by
+    `user_actor`, with every grant narrowed to the token's scopes. Notes when the client
+    was last used (commits then)."""
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer":
         return None
@@ -117,10 +125,30 @@ def actor_for_bearer(session: Session, header: str) -> Actor | None:
         client.last_used_at = now
         session.commit()  # now, so the request's own transaction starts afresh
     scopes = frozenset(client.scopes)
+    if client.user_id is not None:
+        user = session.get(User, client.user_id)
+        if user is None or not user.active:
+            return None
+        return narrowed(user_actor(user), scopes, client.name)
     return Actor(
         kind=ActorKind.API_CLIENT,
         id=client.id,
         display_name=client.name,
         permissions=scopes,
         grants=(Grant(permissions=scopes, municipality_id=client.municipality_id),),
+    )
+
+
+def narrowed(actor: Actor, scopes: frozenset[str], token_name: str) -> Actor:
+    """`actor` holding only what `scopes` allow, in the same scopes as before."""
+    grants = tuple(
+        Grant(g.permissions & scopes, g.municipality_id, g.team_id)
+        for g in actor.grants
+        if g.permissions & scopes
+    )
+    return replace(
+        actor,
+        permissions=actor.permissions & scopes,
+        grants=grants,
+        display_name=f"{actor.display_name} (token {token_name})",
     )

@@ -15,6 +15,11 @@ from openregie_sdk.registry import Person
 STAFF = (FUNCTIONAL_ADMIN, TEAM_LEAD, PROFESSIONAL, POLICY_OFFICER)
 
 CORE_PERMISSIONS = (
+    Permission(
+        name="core.api.personal_tokens",
+        title=N_("Persoonlijke API-tokens maken"),
+        description=N_("Een token die namens uzelf op de API werkt, zonder tweede factor."),
+    ),
     Permission(name="core.dashboard.view", title=N_("Startpagina bekijken"), default_roles=STAFF),
     Permission(name="core.session.end", title=N_("Uitloggen"), default_roles=STAFF),
     Permission(

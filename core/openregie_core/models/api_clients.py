@@ -22,6 +22,9 @@ class ApiClient(UuidPrimaryKey, Base):
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     municipality_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("core_municipality.id"))
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("core_user.id"))
+    # A personal token acts as this user (their teams, relations and municipalities),
+    # narrowed to `scopes`; an integration's token (no user) acts as itself.
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("core_user.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime | None]
     last_used_at: Mapped[dt.datetime | None]

@@ -88,6 +88,7 @@ def install(app: Flask, modules: ModuleSet) -> None:
             "nav_items": sorted(items, key=lambda i: (i.order, i.label)),
             "openregie_mode": runtime.settings.mode,
             "current_language": str(get_locale() or "nl"),
+            "authorize": runtime.authorize,
         }
 
     @app.errorhandler(CSRFError)

@@ -96,11 +96,15 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("user_id", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["core_user.id"],
             name=op.f("fk_core_api_client_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["core_user.id"], name=op.f("fk_core_api_client_user_id_core_user")
         ),
         sa.ForeignKeyConstraint(
             ["municipality_id"],
@@ -110,6 +114,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_api_client")),
         sa.UniqueConstraint("token_prefix", name=op.f("uq_core_api_client_token_prefix")),
     )
+    op.create_index(op.f("ix_core_api_client_user_id"), "core_api_client", ["user_id"])
     op.create_table(
         "core_area",
         sa.Column("municipality_id", sa.Uuid(), nullable=False),
