@@ -299,3 +299,78 @@ def test_conflicting_and_missing_household_names(cli, app, municipalities, tmp_p
     result = cli("import", "households", write(tmp_path, "h.csv", text))
     assert "row 3: naam: differs from row 2" in result.stderr
     assert "row 4: naam: no row names B" in result.stderr
+
+
+def _audit(app) -> list[tuple[str, str, str]]:
+    from openregie_core.models import AuditRecord
+
+    with app.extensions["openregie"].session_factory() as session:
+        rows = session.execute(
+            select(
+                AuditRecord.action, AuditRecord.processing_activity, AuditRecord.data_subject_id
+            ).order_by(AuditRecord.id)
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_every_person_an_import_writes_is_audited_once_and_unchanged_ones_not(
+    cli, app, municipalities, tmp_path
+):
+    from openregie_core.audit.verify import verify
+
+    cli("import", "persons", write(tmp_path, "a.csv", PERSONS))
+    stored = persons(app)
+    created = _audit(app)
+    assert sorted(created) == sorted(
+        ("create", "core.registry.import", str(p.id)) for p in stored.values()
+    )
+
+    cli("import", "persons", write(tmp_path, "a.csv", PERSONS))
+    assert _audit(app) == created  # nothing processed, nothing recorded
+
+    changed = PERSONS.replace(
+        "Emre;;Çelik;1984-03-02;06 12345678", "Emre;;Çelik;1984-03-02;0687654321"
+    )
+    cli("import", "persons", write(tmp_path, "b.csv", changed))
+    assert _audit(app)[len(created) :] == [
+        ("update", "core.registry.import", str(stored["111222333"].id))
+    ]
+    with app.extensions["openregie"].session_factory() as session:
+        assert verify(session).intact
+
+
+def test_a_refused_file_records_nothing(cli, app, municipalities, tmp_path):
+    bad = PERSONS + "123456789;Jan;;Fout;1990-01-01;;;;;;;\n"
+    assert cli("import", "persons", write(tmp_path, "bad.csv", bad)).exit_code != 0
+    assert _audit(app) == []
+
+
+def _valid_bsns(count: int) -> list[str]:
+    """BSNs passing the 11-proef (9·d1 + … + 2·d8 − d9 ≡ 0 mod 11), starting with 99."""
+    found = []
+    number = 99_000_000
+    while len(found) < count:
+        digits = f"{number:08d}"
+        total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        check = total % 11
+        if check < 10:
+            found.append(digits + str(check))
+        number += 1
+    return found
+
+
+def test_a_large_import_is_audited_in_one_intact_chain(cli, app, municipalities, tmp_path):
+    from openregie_core.audit.chain import COPY_THRESHOLD
+    from openregie_core.audit.verify import verify
+
+    header = PERSONS.splitlines()[0]
+    rows = [
+        f"{bsn};Test;;Persoon{index};1990-01-01;;;Markt;{index % 500 + 1};;7201AB;Zutphen;GM0301"
+        for index, bsn in enumerate(_valid_bsns(COPY_THRESHOLD + 200))
+    ]
+    result = cli("import", "persons", write(tmp_path, "big.csv", "\n".join([header, *rows]) + "\n"))
+    assert result.exit_code == 0, result.output
+    assert len(_audit(app)) == COPY_THRESHOLD + 200
+    with app.extensions["openregie"].session_factory() as session:
+        report = verify(session)
+    assert report.intact and report.checked == COPY_THRESHOLD + 200

@@ -50,6 +50,10 @@ SECURITY_FIELDS = (
     "created_at",
 )
 
+# From this many records on (an import), PostgreSQL gets them by COPY: several times faster
+# than a batched INSERT, still one statement, still in the data's transaction.
+COPY_THRESHOLD = 1000
+
 records = AuditRecord.__table__
 securities = AuditSecurity.__table__
 head = AuditChainHead.__table__
@@ -63,13 +67,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record_hash(record: Mapping[str, Any], security: Mapping[str, Any]) -> str:
-    """The hash of `record` (which holds its `prev_hash`) together with its security record."""
-    document = {
-        "record": {name: _plain(record[name]) for name in RECORD_FIELDS},
-        "security": {name: _plain(security[name]) for name in SECURITY_FIELDS},
-    }
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _canonical(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def security_json(security: Mapping[str, Any]) -> str:
+    """The canonical JSON of a security record (the same for every record of its trace)."""
+    return _canonical({name: _plain(security[name]) for name in SECURITY_FIELDS})
+
+
+def record_hash(
+    record: Mapping[str, Any], security: Mapping[str, Any], security_text: str | None = None
+) -> str:
+    """The hash of `record` (which holds its `prev_hash`) together with its security record:
+    SHA-256 of the canonical JSON `{"record": {...}, "security": {...}}` (sorted keys, no
+    spaces). Pass `security_json(security)` as `security_text` when hashing a batch."""
+    if security_text is None:
+        security_text = security_json(security)
+    body = _canonical({name: _plain(record[name]) for name in RECORD_FIELDS})
+    canonical = '{"record":' + body + ',"security":' + security_text + "}"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -117,13 +133,32 @@ def append(
     if store_security:
         connection.execute(insert(securities), [dict(security)])
     linked = []
+    security_text = security_json(security)
     for row in rows:
         record = {**row, "prev_hash": last_hash}
-        record["hash"] = last_hash = record_hash(record, security)
+        record["hash"] = last_hash = record_hash(record, security, security_text)
         linked.append(record)
-    connection.execute(insert(records), linked)
+    if connection.dialect.name == "postgresql" and len(linked) >= COPY_THRESHOLD:
+        _copy(connection, linked)
+    else:
+        connection.execute(insert(records), linked)
     # The head lock keeps other appenders out, so the highest id is the last of ours.
     last_id = connection.scalar(select(func.max(records.c.id)))
     connection.execute(
         update(head).where(head.c.id == HEAD_ID).values(last_record_id=last_id, last_hash=last_hash)
     )
+
+
+def _copy(connection: Connection, linked: Sequence[Mapping[str, Any]]) -> None:
+    """COPY the linked records, in chain order (ids follow the insert order)."""
+    from psycopg import sql
+
+    columns = list(linked[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(records.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for record in linked:
+            copy.write_row([record[name] for name in columns])

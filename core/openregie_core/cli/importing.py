@@ -113,7 +113,9 @@ def households(file: Path, persons_file: Path | None, dry_run: bool) -> None:
 
 def _run(steps: list[tuple[str, Any, Path]], dry_run: bool) -> None:
     """Run the import steps in one transaction; commit only when every row of every file
-    passed (and not in a dry run)."""
+    passed (and not in a dry run). Every person written is audited in that transaction."""
+    from openregie_core.registry.importer import record_import
+
     with app_context() as runtime:
         session = runtime.session()
         summaries = []
@@ -130,6 +132,8 @@ def _run(steps: list[tuple[str, Any, Path]], dry_run: bool) -> None:
                 raise click.ClickException(
                     f"nothing was imported: {len(result.problems)} problem(s) in {path.name}"
                 )
+            if not dry_run:
+                record_import(result)
             summaries.append(_summary(what, result, dry_run))
         if dry_run:
             session.rollback()

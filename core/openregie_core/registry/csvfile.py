@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -122,6 +123,9 @@ class ImportResult:
     unchanged: int = 0
     households: int = 0  # households created (household imports only)
     problems: list[RowProblem] = field(default_factory=list)
+    # The persons written (for the audit log: one record per data subject).
+    created_ids: list[uuid.UUID] = field(default_factory=list)
+    updated_ids: list[uuid.UUID] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -119,6 +119,8 @@ def import_households(
     progress.advance(len(members))
     result.created, result.updated = len(new), len(changed)
     result.unchanged = len(rows) - len(new) - len(changed)
+    # A new or changed membership changes those persons' registry data (for the audit log).
+    result.updated_ids = sorted({row["person_id"] for row in [*new, *changed]})
     return result
 
 

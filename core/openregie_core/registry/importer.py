@@ -89,13 +89,29 @@ def import_persons(
         return result
     updated_columns = _updated_columns(table.columns)
     if session.get_bind().dialect.name == "postgresql":
-        existing, changed = _write_postgresql(session, records, updated_columns, progress)
+        existing, written = _write_postgresql(session, records, updated_columns, progress)
     else:
-        existing, changed = _write_sqlite(session, records, updated_columns, progress)
-    result.created = len(records) - existing
-    result.updated = changed - result.created
+        existing, written = _write_sqlite(session, records, updated_columns, progress)
+    result.created_ids = [person_id for person_id, inserted in written if inserted]
+    result.updated_ids = [person_id for person_id, inserted in written if not inserted]
+    result.created = len(result.created_ids)
+    result.updated = len(result.updated_ids)
     result.unchanged = existing - result.updated
     return result
+
+
+IMPORT_ACTIVITY = "core.registry.import"
+
+
+def record_import(result: ImportResult) -> None:
+    """Audit an import: one record per person created or changed, written with the data
+    when the caller commits (unchanged persons were not processed and get none)."""
+    from openregie_sdk.audit import record
+
+    if result.created_ids:
+        record("create", IMPORT_ACTIVITY, "person", result.created_ids)
+    if result.updated_ids:
+        record("update", IMPORT_ACTIVITY, "person", result.updated_ids)
 
 
 def _check_rows(
@@ -188,8 +204,9 @@ def _chunks(records: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
 
 def _write_postgresql(
     session: Session, records: list[tuple[Any, ...]], updated: list[str], progress: Progress
-) -> tuple[int, int]:
-    """COPY into a temporary table, then one upsert. Returns (existing, inserted+updated)."""
+) -> tuple[int, list[tuple[uuid.UUID, bool]]]:
+    """COPY into a temporary table, then one upsert. Returns the number of BSNs that existed
+    and (id, inserted?) of every person inserted or changed."""
     from psycopg import sql
 
     def names(columns: Sequence[str], table: str | None = None) -> sql.Composed:
@@ -202,7 +219,9 @@ def _write_postgresql(
         "SELECT gen_random_uuid(), now(), now(), 1, {columns} FROM {temp} ORDER BY bsn "
         "ON CONFLICT (bsn) DO UPDATE SET ({updated}) = ROW({new}), "
         "updated_at = EXCLUDED.updated_at, version = core_person.version + 1 "
-        "WHERE ({old}) IS DISTINCT FROM ({new})"
+        "WHERE ({old}) IS DISTINCT FROM ({new}) "
+        # xmax is 0 for a freshly inserted row version, not for an updated one.
+        "RETURNING id, (xmax = 0)"
     ).format(
         columns=columns,
         temp=temp,
@@ -234,15 +253,16 @@ def _write_postgresql(
         existing = cursor.fetchone()[0]
         progress.stage("Saving", 1)
         cursor.execute(upsert)
-        changed = cursor.rowcount
+        written = [(row[0], row[1]) for row in cursor.fetchall()]
         progress.advance(1)
-    return existing, changed
+    return existing, written
 
 
 def _write_sqlite(
     session: Session, records: list[tuple[Any, ...]], updated: list[str], progress: Progress
-) -> tuple[int, int]:
-    """executemany of `INSERT ... ON CONFLICT (bsn) DO UPDATE ... WHERE <changed>`."""
+) -> tuple[int, list[tuple[uuid.UUID, bool]]]:
+    """executemany of `INSERT ... ON CONFLICT (bsn) DO UPDATE ... WHERE <changed>`; the rows
+    this run wrote are those stamped with its own `updated_at` (SQLite has one writer)."""
     table = Person.__table__
     statement = sqlite_insert(table)
     statement = statement.on_conflict_do_update(
@@ -255,7 +275,7 @@ def _write_sqlite(
         where=or_(*(table.c[c].is_distinct_from(statement.excluded[c]) for c in updated)),
     )
     now = dt.datetime.now(dt.UTC)
-    existing = changed = 0
+    existing = 0
     progress.stage("Writing", len(records))
     for chunk in _chunks(records):
         bsns = [record[0] for record in chunk]
@@ -265,6 +285,9 @@ def _write_sqlite(
             | dict(zip(COLUMNS, record, strict=True))
             for record in chunk
         ]
-        changed += session.execute(statement, rows).rowcount
+        session.execute(statement, rows)
         progress.advance(len(chunk))
-    return existing, changed
+    written = session.execute(
+        select(table.c.id, table.c.created_at == now).where(table.c.updated_at == now)
+    )
+    return existing, [(person_id, bool(inserted)) for person_id, inserted in written]
