@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from openregie_core.cli import main
+from openregie_sdk import Permission
 from openregie_sdk.registry import (
     Household,
     HouseholdMember,
@@ -183,3 +186,121 @@ def professional_in(app: Any, db: Any) -> Callable[[Any, Team], Any]:
         return user
 
     return log_in_member
+
+
+# -- the openregie command against a test app ----------------------------------------------
+
+# Variables of the developer's or CI's environment that would change what a command sees.
+ISOLATE = (
+    "OPENREGIE_MODULES",
+    "OPENREGIE_DISABLE_MODULES",
+    "OPENREGIE_SAFE_MODE",
+    "OPENREGIE_STRICT_MODULES",
+    "OPENREGIE_CONFIG_FILE",
+    "OPENREGIE_SECRET_KEY",
+)
+
+
+@pytest.fixture
+def openregie_cli(tmp_path: Any) -> Callable[..., Any]:
+    """`openregie_cli(*args, database_url=..., input=None, **env)`: run `openregie ...`
+    in test mode against that database, isolated from the surrounding environment;
+    returns the click Result."""
+
+    def run(*args: str, database_url: str, input: str | None = None, **env: str | None) -> Any:
+        values: dict[str, str | None] = dict.fromkeys(ISOLATE)
+        values.update(
+            OPENREGIE_DATABASE_URL=database_url,
+            OPENREGIE_INSTANCE_PATH=str(tmp_path / "cli-instance"),
+            OPENREGIE_MODE="test",
+        )
+        return CliRunner().invoke(main, list(args), env={**values, **env}, input=input)
+
+    return run
+
+
+@pytest.fixture
+def cli(app: Any, openregie_cli: Callable[..., Any]) -> Callable[..., Any]:
+    """`cli(*args, input=None, **env)`: `openregie_cli` against the test app's database."""
+    url = app.extensions["openregie"].engine.url.render_as_string(hide_password=False)
+    return lambda *args, **kwargs: openregie_cli(*args, database_url=url, **kwargs)
+
+
+# -- a module that records its processing in the audit log --------------------------------
+
+AUDIT_READER_VIEWS = """\
+import uuid
+
+from flask import Blueprint, request
+
+from openregie_sdk import audit, db_session, requires
+from openregie_sdk.registry import Organisation
+
+blueprint = Blueprint("{pkg}", __name__)
+PERMISSION = "MODULE.people.read"
+
+
+@blueprint.get("/people")
+@requires(PERMISSION)
+def people():
+    ids = [uuid.UUID(int=i + 1) for i in range(int(request.args["n"]))]
+    audit.record(request.args.get("action", "read"), PERMISSION, "person", ids)
+    return {"shown": len(ids)}
+
+
+@blueprint.get("/organisations/new")
+@requires(PERMISSION)
+def create_organisation():
+    organisation = Organisation(name=request.args["name"])
+    db_session().add(organisation)
+    db_session().flush()
+    audit.record("create", "MODULE.organisation.create", "organisation", [organisation.id])
+    if request.args.get("fail") == "after-record":
+        raise RuntimeError("kapot na het vastleggen")
+    db_session().commit()
+    if request.args.get("fail") == "after-commit":
+        raise RuntimeError("kapot na de commit")
+    return {"id": str(organisation.id)}
+
+
+@blueprint.get("/organisations/abandon")
+@requires(PERMISSION)
+def abandon_organisation():
+    db_session().add(Organisation(name=request.args["name"]))
+    db_session().flush()
+    audit.record("create", "MODULE.organisation.create", "organisation", ["verlaten"])
+    db_session().rollback()
+    return {"abandoned": True}
+
+
+@blueprint.get("/twice")
+@requires(PERMISSION)
+def twice():
+    for name in ("Eerste", "Tweede"):
+        organisation = Organisation(name=name)
+        db_session().add(organisation)
+        db_session().flush()
+        audit.record("create", "MODULE.organisation.create", "organisation", [organisation.id])
+        db_session().commit()
+    return {"ok": True}
+"""
+
+
+@pytest.fixture
+def reader(add_module, new_id) -> str:
+    """The id of a test module whose routes record what they process through the SDK."""
+    module_id = new_id("lezer")
+    target = "{pkg}.views:blueprint"
+    add_module(
+        module_id,
+        permissions=(
+            Permission(
+                name=f"{module_id}.people.read",
+                title="Mensen inzien",
+                default_roles=("professional", "functional_admin"),
+            ),
+        ),
+        raw={"blueprints": f"(BlueprintRef(target={target!r}, url_prefix='/{module_id}'),)"},
+        files={"views.py": AUDIT_READER_VIEWS.replace("MODULE", module_id)},
+    )
+    return module_id

@@ -10,7 +10,6 @@ import threading
 import uuid
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import delete, event, func, insert, select, text, update
 
 from openregie_core.audit import accessed_by, verify
@@ -23,89 +22,10 @@ from openregie_core.audit.chain import (
     records,
     securities,
 )
-from openregie_core.cli import main
 from openregie_core.models import AuditRecord, AuditSecurity
-from openregie_sdk import Permission
 from openregie_sdk import audit as sdk_audit
 from openregie_sdk.registry import Membership, Organisation, Team
 from openregie_sdk.testing.plugin import log_in
-
-VIEWS = """\
-import uuid
-
-from flask import Blueprint, request
-
-from openregie_sdk import audit, db_session, requires
-from openregie_sdk.registry import Organisation
-
-blueprint = Blueprint("{pkg}", __name__)
-PERMISSION = "MODULE.people.read"
-
-
-@blueprint.get("/people")
-@requires(PERMISSION)
-def people():
-    ids = [uuid.UUID(int=i + 1) for i in range(int(request.args["n"]))]
-    audit.record(request.args.get("action", "read"), PERMISSION, "person", ids)
-    return {"shown": len(ids)}
-
-
-@blueprint.get("/organisations/new")
-@requires(PERMISSION)
-def create_organisation():
-    organisation = Organisation(name=request.args["name"])
-    db_session().add(organisation)
-    db_session().flush()
-    audit.record("create", "MODULE.organisation.create", "organisation", [organisation.id])
-    if request.args.get("fail") == "after-record":
-        raise RuntimeError("kapot na het vastleggen")
-    db_session().commit()
-    if request.args.get("fail") == "after-commit":
-        raise RuntimeError("kapot na de commit")
-    return {"id": str(organisation.id)}
-
-
-@blueprint.get("/organisations/abandon")
-@requires(PERMISSION)
-def abandon_organisation():
-    db_session().add(Organisation(name=request.args["name"]))
-    db_session().flush()
-    audit.record("create", "MODULE.organisation.create", "organisation", ["verlaten"])
-    db_session().rollback()
-    return {"abandoned": True}
-
-
-@blueprint.get("/twice")
-@requires(PERMISSION)
-def twice():
-    for name in ("Eerste", "Tweede"):
-        organisation = Organisation(name=name)
-        db_session().add(organisation)
-        db_session().flush()
-        audit.record("create", "MODULE.organisation.create", "organisation", [organisation.id])
-        db_session().commit()
-    return {"ok": True}
-"""
-
-
-@pytest.fixture
-def reader(add_module, new_id) -> str:
-    """The id of a test module whose routes record what they process through the SDK."""
-    module_id = new_id("lezer")
-    target = "{pkg}.views:blueprint"
-    add_module(
-        module_id,
-        permissions=(
-            Permission(
-                name=f"{module_id}.people.read",
-                title="Mensen inzien",
-                default_roles=("professional", "functional_admin"),
-            ),
-        ),
-        raw={"blueprints": f"(BlueprintRef(target={target!r}, url_prefix='/{module_id}'),)"},
-        files={"views.py": VIEWS.replace("MODULE", module_id)},
-    )
-    return module_id
 
 
 @pytest.fixture
@@ -551,19 +471,6 @@ TAMPERING = [
     pytest.param(_tamper_inserted_after_end, "inserted", id="inserted-after-end"),
     pytest.param(_tamper_head, "head", id="head"),
 ]
-
-
-@pytest.fixture
-def cli(app, tmp_path):
-    """Run `openregie ...` against the test app's database."""
-    url = app.extensions["openregie"].engine.url.render_as_string(hide_password=False)
-    env = {
-        "OPENREGIE_DATABASE_URL": url,
-        "OPENREGIE_INSTANCE_PATH": str(tmp_path / "cli-instance"),
-        "OPENREGIE_MODE": "test",
-        "OPENREGIE_CONFIG_FILE": None,
-    }
-    return lambda *args: CliRunner().invoke(main, list(args), env=env)
 
 
 def test_cli_reports_an_intact_chain(cli, chain):

@@ -12,46 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from openregie_core.models import AuditRecord, AuditSecurity
-from openregie_sdk import Permission
 from openregie_sdk.testing.plugin import log_in
 
-VIEWS = """\
-import uuid
-
-from flask import Blueprint, request
-
-from openregie_sdk import audit, requires
-
-blueprint = Blueprint("{pkg}", __name__)
-
-
-@blueprint.get("/people")
-@requires("MODULE.people.read")
-def people():
-    ids = [uuid.UUID(int=i + 1) for i in range(int(request.args["n"]))]
-    audit.record(request.args.get("action", "read"), "MODULE.people.read", "person", ids)
-    return {"shown": len(ids)}
-"""
 TODAY = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-
-
-@pytest.fixture
-def reader(add_module, new_id) -> str:
-    module_id = new_id("lezer")
-    target = "{pkg}.views:blueprint"
-    add_module(
-        module_id,
-        permissions=(
-            Permission(
-                name=f"{module_id}.people.read",
-                title="Mensen inzien",
-                default_roles=("professional",),
-            ),
-        ),
-        raw={"blueprints": f"(BlueprintRef(target={target!r}, url_prefix='/{module_id}'),)"},
-        files={"views.py": VIEWS.replace("MODULE", module_id)},
-    )
-    return module_id
 
 
 @pytest.fixture

@@ -8,39 +8,12 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from openregie_core.cli import main
 from openregie_core.migrate import Migrator, lineages_for
 from openregie_core.models import ModuleEvent, ModuleSelection, User
 
 FIRST_PARTY = {"casemanagement", "consent", "portal", "reporting"}
-ISOLATE = (
-    "OPENREGIE_MODULES",
-    "OPENREGIE_DISABLE_MODULES",
-    "OPENREGIE_SAFE_MODE",
-    "OPENREGIE_STRICT_MODULES",
-    "OPENREGIE_CONFIG_FILE",
-    "OPENREGIE_SECRET_KEY",
-)
-
-
-@pytest.fixture
-def cli(app, tmp_path):
-    """Run `openregie ...` against the test app's database; returns the click Result."""
-    url = app.extensions["openregie"].engine.url.render_as_string(hide_password=False)
-    base = dict.fromkeys(ISOLATE)
-    base.update(
-        OPENREGIE_DATABASE_URL=url,
-        OPENREGIE_INSTANCE_PATH=str(tmp_path / "cli-instance"),
-        OPENREGIE_MODE="test",
-    )
-
-    def run(*args: str, input: str | None = None, **env: str):
-        return CliRunner().invoke(main, list(args), env={**base, **env}, input=input)
-
-    return run
 
 
 def _session(app):
@@ -252,17 +225,10 @@ def test_downgrade_outside_development_needs_the_typed_module_id(cli):
     assert "casemanagement: (none)" in cli("db", "current").output
 
 
-def test_db_upgrade_creates_a_fresh_database(make_app, tmp_path):
+def test_db_upgrade_creates_a_fresh_database(make_app, openregie_cli):
     app = make_app([], migrate=False)
     url = app.extensions["openregie"].engine.url.render_as_string(hide_password=False)
-    env = dict.fromkeys(ISOLATE)
-    env.update(
-        OPENREGIE_DATABASE_URL=url,
-        OPENREGIE_INSTANCE_PATH=str(tmp_path / "i"),
-        OPENREGIE_MODE="test",
-        OPENREGIE_MODULES="casemanagement",
-    )
-    result = CliRunner().invoke(main, ["db", "upgrade"], env=env)
+    result = openregie_cli("db", "upgrade", database_url=url, OPENREGIE_MODULES="casemanagement")
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "upgraded: core, casemanagement"
 

@@ -7,22 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from openregie_core.cli import main
 from openregie_core.registry import MunicipalityIn, create_municipality
 from openregie_core.registry.importer import import_persons
 from openregie_sdk.registry import Household, HouseholdMember, Person
-
-ISOLATE = (
-    "OPENREGIE_MODULES",
-    "OPENREGIE_DISABLE_MODULES",
-    "OPENREGIE_SAFE_MODE",
-    "OPENREGIE_STRICT_MODULES",
-    "OPENREGIE_CONFIG_FILE",
-    "OPENREGIE_SECRET_KEY",
-)
 
 PERSONS = """\
 bsn;voornamen;voorvoegsel;geslachtsnaam;birth_date;phone;email;street;house_number;house_number_suffix;postcode;city;municipality
@@ -38,19 +27,6 @@ H-1,,123456770,child,2015-09-30,
 H-2,Huishouden Çelik,111222333,ouder,01-06-2020,
 H-2,,123456770,kind,2021-01-01,
 """
-
-
-@pytest.fixture
-def cli(app, tmp_path):
-    """Run `openregie ...` against the test app's database; returns the click Result."""
-    url = app.extensions["openregie"].engine.url.render_as_string(hide_password=False)
-    env = dict.fromkeys(ISOLATE)
-    env.update(
-        OPENREGIE_DATABASE_URL=url,
-        OPENREGIE_INSTANCE_PATH=str(tmp_path / "cli-instance"),
-        OPENREGIE_MODE="test",
-    )
-    return lambda *args: CliRunner().invoke(main, list(args), env=env)
 
 
 @pytest.fixture
