@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,13 @@ from openregie_sdk.contributions import UserCreated
 
 
 class AccountError(Exception):
-    """The account cannot be created; the message names the field and the problem."""
+    """The account cannot be created: `field` names the field, `message` the problem (in the
+    language of the request; `str()` gives "field: message")."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 def create_user(
@@ -38,18 +45,24 @@ def create_user(
         or len(username) > 80
         or not username.replace(".", "").replace("-", "").isalnum()
     ):
-        raise AccountError("username: use 1-80 letters, digits, dots or hyphens")
+        raise AccountError(
+            "username", gettext("gebruik 1 tot 80 letters, cijfers, punten of koppeltekens")
+        )
     if not display_name.strip():
-        raise AccountError("name: must not be empty")
+        raise AccountError("name", gettext("mag niet leeg zijn"))
     if kind not in USER_KINDS:
-        raise AccountError(f"kind: must be one of {', '.join(USER_KINDS)}")
+        raise AccountError(
+            "kind", gettext("moet een van deze zijn: %(options)s", options=", ".join(USER_KINDS))
+        )
     if email is not None and ("@" not in email or len(email) > 254):
-        raise AccountError("email: not an e-mail address")
+        raise AccountError("email", gettext("is geen e-mailadres"))
     problem = password_problem(password)
     if problem:
-        raise AccountError(f"password: {problem}")
+        raise AccountError("password", problem)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise AccountError(f"username: {username!r} is already taken")
+        raise AccountError(
+            "username", gettext("%(username)s is al in gebruik", username=repr(username))
+        )
     user = User(
         username=username,
         display_name=display_name.strip(),
@@ -72,7 +85,12 @@ def assign_roles(
     for name, municipality_id in roles:
         role = session.scalar(select(Role).where(Role.name == name))
         if role is None:
-            raise AccountError(f"role: no role named {name!r} (run `openregie db upgrade`)")
+            raise AccountError(
+                "role",
+                gettext(
+                    "er is geen rol %(name)s (voer `openregie db upgrade` uit)", name=repr(name)
+                ),
+            )
         session.add(
             RoleAssignment(user_id=user.id, role_id=role.id, municipality_id=municipality_id)
         )

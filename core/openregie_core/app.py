@@ -15,6 +15,7 @@ from openregie_core.config import Settings, ensure_secret_key, load_settings
 from openregie_core.database import make_engine, make_session_factory
 from openregie_core.hooks.core_plugin import CorePlugin, ManifestContributions
 from openregie_core.hooks.facade import Hooks, new_plugin_manager, track_events
+from openregie_core.i18n import in_english
 from openregie_core.modules.discovery import installed_modules
 from openregie_core.modules.selection import Selection
 from openregie_core.modules.states import ModuleSet, resolve
@@ -92,7 +93,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         raise StartupError("strict mode: refusing to start:\n  " + "\n  ".join(errors))
     for record in modules.records:
         if record.enabled and record.state.value != "loaded":
-            log.warning("module %s is %s: %s", record.id, record.state.value, record.reason)
+            log.warning(
+                "module %s is %s: %s", record.id, record.state.value, in_english(record.reason)
+            )
 
     hooks = _plugin_manager(modules)
     permissions = _permissions(hooks)

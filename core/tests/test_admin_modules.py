@@ -17,7 +17,10 @@ def test_functional_admin_sees_every_installed_module_with_state_and_reason(clie
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Casusregie" in html and "openregie-casemanagement" in html
-    assert ">actief<" in html and "enabled by OPENREGIE_MODULES" in html
+    assert ">actief<" in html and "aangezet met OPENREGIE_MODULES" in html
+    # the reason, computed at startup, is translated for each request
+    english = client.get("/admin/modules", headers={"Accept-Language": "en"})
+    assert "enabled by OPENREGIE_MODULES" in english.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("kind", ["professional", "team_lead", "policy_officer"])
@@ -118,8 +121,11 @@ def test_disabling_from_the_page_needs_csrf_and_says_a_restart_is_needed(make_ap
     restarted = make_app(None, database_url=url, strict_modules=False)
     modules = restarted.extensions["openregie"].modules
     record = modules.get("casemanagement")
-    assert (record.state.value, record.reason) == ("installed", "disabled by the functional admin")
+    assert (record.state.value, str(record.reason)) == (
+        "installed",
+        "uitgezet door de functioneel beheerder",
+    )
     # the portal needs a case-management provider, so it is blocked too, and says why
     portal = modules.get("portal")
     assert portal.state.value == "blocked"
-    assert "requires capability casemanagement" in portal.reason
+    assert "vereist capability casemanagement" in str(portal.reason)

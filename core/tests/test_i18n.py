@@ -55,6 +55,72 @@ def english() -> Catalog:
         return read_po(source, locale="en")
 
 
+# Each first-party module ships its own English catalogue in `<package>/translations/`.
+MODULES = sorted((REPOSITORY / "plugins").glob("*/openregie_*/translations"))
+
+
+def _extract(package: Path) -> Catalog:
+    with (REPOSITORY / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    catalog = Catalog()
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(package), method_map, options_map, keywords=KEYWORDS
+    ):
+        catalog.add(message, None, [(filename, lineno)], context=context)
+    return catalog
+
+
+def _read(folder: Path) -> tuple[Catalog, Catalog]:
+    with (folder / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        po = read_po(source, locale="en")
+    with (folder / "en" / "LC_MESSAGES" / "messages.mo").open("rb") as compiled:
+        mo = read_mo(compiled)
+    return po, mo
+
+
+def test_every_first_party_module_has_an_english_catalogue() -> None:
+    names = {folder.parent.name for folder in MODULES}
+    assert names == {
+        "openregie_casemanagement",
+        "openregie_consent",
+        "openregie_portal",
+        "openregie_reporting",
+    }
+
+
+@pytest.mark.parametrize("folder", MODULES, ids=lambda folder: folder.parent.name)
+def test_a_module_catalogue_is_complete_current_and_compiled(folder: Path) -> None:
+    extracted = _extract(folder.parent)
+    po, mo = _read(folder)
+    assert len([m for m in extracted if m.id]) > 0
+    missing = []
+    for message in extracted:
+        if not message.id:
+            continue
+        translated = po.get(message.id, context=message.context)
+        strings = _texts(translated.string) if translated is not None else ()
+        if not strings or not all(s.strip() for s in strings) or translated.fuzzy:
+            missing.append(message.id)
+    assert not missing, f"untranslated (run `make translations` and translate): {missing}"
+    current = {(_key(m.id), m.context) for m in extracted if m.id}
+    stale = [m.id for m in po if m.id and (_key(m.id), m.context) not in current]
+    assert not stale, f"in the .po but no longer in the code: {stale}"
+    for message in po:
+        if message.id:
+            wanted = sorted(PLACEHOLDER.findall(_texts(message.id)[0]))
+            for string in _texts(message.string):
+                assert sorted(PLACEHOLDER.findall(string)) == wanted, message.id
+
+    def pairs(catalog: Catalog) -> dict[object, tuple[str, ...]]:
+        return {
+            (_key(m.id), m.context): _texts(m.string)
+            for m in catalog
+            if m.id and m.string and not m.fuzzy
+        }
+
+    assert pairs(mo) == pairs(po), "the .mo is stale: run `make translations`"
+
+
 def test_extraction_finds_python_templates_and_markers(extracted: Catalog) -> None:
     ids = {_key(m.id) for m in extracted if m.id}
     assert "Inloggen" in ids  # a template

@@ -68,15 +68,26 @@ def test_valid_bsns_are_accepted_and_compacted(bsn):
 @pytest.mark.parametrize(
     ("bsn", "message"),
     [
-        ("123456789", "fails the 11-proef (check digit)"),
-        ("002455799", "fails the 11-proef (check digit)"),
-        ("12345", "must be 9 digits"),
-        ("12345678a", "must be 9 digits"),
-        ("000000000", "is not a BSN"),
+        ("123456789", "voldoet niet aan de 11-proef (controlecijfer)"),
+        ("002455799", "voldoet niet aan de 11-proef (controlecijfer)"),
+        ("12345", "moet uit 9 cijfers bestaan"),
+        ("12345678a", "moet uit 9 cijfers bestaan"),
+        ("000000000", "is geen BSN"),
     ],
 )
 def test_invalid_bsns_are_refused_naming_the_field(bsn, message):
     assert refusal(PersonIn, voornamen="Sanne", geslachtsnaam="Visser", bsn=bsn) == {"bsn": message}
+
+
+def test_messages_are_english_in_an_english_request(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert refusal(PersonIn, voornamen="Sanne", geslachtsnaam="Visser", bsn="12345") == {
+            "bsn": "must be 9 digits"
+        }
+        assert refusal(PersonIn, voornamen=" ", geslachtsnaam="B", house_number=0) == {
+            "voornamen": "is required",
+            "house_number": "must be at least 1",
+        }
 
 
 def test_an_eight_digit_bsn_gets_its_leading_zero_back():
@@ -102,7 +113,7 @@ def test_postcodes_are_normalised(given, stored):
 @pytest.mark.parametrize("postcode", ["0123AB", "1234SA", "1234SS", "12345", "AB1234", "1234 A"])
 def test_invalid_postcodes_are_refused(postcode):
     problems = refusal(PersonIn, voornamen="Sanne", geslachtsnaam="Visser", postcode=postcode)
-    assert problems == {"postcode": "not a Dutch postcode (like 1234 AB)"}
+    assert problems == {"postcode": "geen Nederlandse postcode (zoals 1234 AB)"}
 
 
 @pytest.mark.parametrize("postcode", ["1234AB", "1234 ab", "NL-1234 AB", "9999ZZ", "1234SD", "x"])
@@ -121,9 +132,9 @@ def test_postcode_check_agrees_with_stdnum(postcode):
 def test_birth_dates_must_lie_between_1900_and_today():
     assert person_in(birth_date=TODAY).birth_date == TODAY
     future = refusal(PersonIn, voornamen="A", geslachtsnaam="B", birth_date=TODAY + dt.timedelta(1))
-    assert future == {"birth_date": "lies in the future"}
+    assert future == {"birth_date": "ligt in de toekomst"}
     ancient = refusal(PersonIn, voornamen="A", geslachtsnaam="B", birth_date="1899-12-31")
-    assert ancient == {"birth_date": "lies before 1900-01-01"}
+    assert ancient == {"birth_date": "ligt voor 1900-01-01"}
 
 
 def test_each_bad_field_is_named():
@@ -137,16 +148,16 @@ def test_each_bad_field_is_named():
         phone="12",
     )
     assert problems == {
-        "voornamen": "is required",
-        "geslachtsnaam": "is longer than 200 characters",
-        "voorvoegsel": "is longer than 20 characters",
-        "house_number": "must be at least 1",
-        "email": "not an e-mail address",
-        "phone": "not a phone number (10 to 15 digits, like 06 12345678)",
+        "voornamen": "is verplicht",
+        "geslachtsnaam": "is langer dan 200 tekens",
+        "voorvoegsel": "is langer dan 20 tekens",
+        "house_number": "moet minstens 1 zijn",
+        "email": "geen e-mailadres",
+        "phone": "geen telefoonnummer (10 tot 15 cijfers, zoals 06 12345678)",
     }
     assert person_in(house_number=99999, phone="+31 6 1234 5678").phone == "+31612345678"
     too_high = refusal(PersonIn, voornamen="A", geslachtsnaam="B", house_number=100000)
-    assert too_high == {"house_number": "must be at most 99999"}
+    assert too_high == {"house_number": "mag hoogstens 99999 zijn"}
 
 
 def test_empty_optional_fields_are_none_and_names_are_tidied():
@@ -162,11 +173,11 @@ def test_empty_optional_fields_are_none_and_names_are_tidied():
 def test_municipality_and_organisation_codes_are_checked():
     assert MunicipalityIn(cbs_code="gm0262", name="Lochem").cbs_code == "GM0262"
     assert refusal(MunicipalityIn, cbs_code="0262", name="Lochem") == {
-        "cbs_code": "not a CBS municipality code (like GM0262)"
+        "cbs_code": "geen CBS-gemeentecode (zoals GM0262)"
     }
     assert OrganisationIn(name="Wijkverpleging", agb_code="30105418").agb_code == "30105418"
     assert refusal(OrganisationIn, name="Wijkverpleging", agb_code="3010541") == {
-        "agb_code": "not an AGB code (8 digits)"
+        "agb_code": "geen AGB-code (8 cijfers)"
     }
 
 
@@ -188,7 +199,7 @@ def test_a_bsn_is_registered_once(db):
     add_person(db, bsn="111222333")
     with pytest.raises(RegistryError) as caught:
         add_person(db, bsn="111.222.333", voornamen="Ander")
-    assert caught.value.problems == [("bsn", "is already registered for another person")]
+    assert caught.value.problems == [("bsn", "is al geregistreerd voor een andere persoon")]
     add_person(db)  # without BSN: any number of them
     add_person(db)
 
@@ -304,8 +315,8 @@ def test_member_input_is_checked(db):
         start_on="2020-01-01",
         end_on="2019-01-01",
     ) == {
-        "end_on": "must lie after start_on",
-        "role": "must be one of parent, child, partner, carer, other",
+        "end_on": "moet na start_on liggen",
+        "role": "moet een van deze zijn: parent, child, partner, carer, other",
     }
     household = create_household(db, HouseholdIn(name="Leeg"))
     with pytest.raises(NotFound):
@@ -353,9 +364,9 @@ def test_parental_authority_and_bewindvoering(db):
             "parental_authority",
             dt.date(2020, 1, 1),
             "kind",
-            "parental_authority is only for minors",
+            "parental_authority is alleen voor minderjarigen",
         ),
-        ("guardianship", dt.date(2020, 1, 1), "kind", "guardianship is only for minors"),
+        ("guardianship", dt.date(2020, 1, 1), "kind", "guardianship is alleen voor minderjarigen"),
     ],
 )
 def test_representation_must_fit_the_age_of_the_represented(db, kind, start_on, field, message):
@@ -375,12 +386,16 @@ def test_adult_measures_over_a_minor_and_starts_before_birth_are_refused(db):
     child = add_person(db, birth_date=dt.date(2015, 6, 1))
     other = add_person(db)
     for kind, start_on, problem in [
-        ("bewindvoering", dt.date(2020, 1, 1), ("kind", "bewindvoering is only for adults")),
-        ("mentorship", dt.date(2020, 1, 1), ("kind", "mentorship is only for adults")),
+        (
+            "bewindvoering",
+            dt.date(2020, 1, 1),
+            ("kind", "bewindvoering is alleen voor meerderjarigen"),
+        ),
+        ("mentorship", dt.date(2020, 1, 1), ("kind", "mentorship is alleen voor meerderjarigen")),
         (
             "parental_authority",
             dt.date(2015, 5, 1),
-            ("start_on", "lies before the represented person's birth"),
+            ("start_on", "ligt voor de geboorte van de vertegenwoordigde persoon"),
         ),
     ]:
         with pytest.raises(RegistryError) as caught:
@@ -406,10 +421,10 @@ def test_representation_input_is_checked(db):
         start_on="2020-01-01",
         end_on="2020-01-01",
     ) == {
-        "end_on": "must lie after start_on",
-        "represented_id": "must be someone else than the representative",
-        "kind": "must be one of parental_authority, guardianship, curatele, bewindvoering, "
-        "mentorship",
+        "end_on": "moet na start_on liggen",
+        "represented_id": "moet iemand anders zijn dan de vertegenwoordiger",
+        "kind": "moet een van deze zijn: parental_authority, guardianship, curatele, "
+        "bewindvoering, mentorship",
     }
     person = add_person(db)
     with pytest.raises(NotFound) as caught:

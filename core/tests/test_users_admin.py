@@ -46,7 +46,7 @@ def test_admin_creates_an_account_with_its_default_role(admin, client, db):
     ("fields", "message"),
     [
         ({"password": "kort"}, "minstens 12 tekens"),
-        ({"username": "met spatie"}, "letters, digits"),
+        ({"username": "met spatie"}, "letters, cijfers"),
         ({"email": "geen-adres"}, "Ongeldig e-mailadres."),
     ],
 )

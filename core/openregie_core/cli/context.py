@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+from flask_babel import force_locale
 
 from openregie_core.config import ConfigError, Settings, load_settings
+from openregie_core.i18n import in_english
 
 
 def settings_or_exit() -> Settings:
@@ -32,7 +34,8 @@ def app_context() -> Iterator[Any]:
     """An application context whose session is closed (and events dispatched) at the end."""
     app = app_or_exit()
     runtime = app.extensions["openregie"]
-    with app.app_context():
+    # The CLI is for operators and speaks English: messages with Dutch ids come out translated.
+    with app.app_context(), force_locale("en"):
         try:
             yield runtime
         finally:
@@ -45,7 +48,7 @@ def module_cli(module_id: str) -> tuple[Any, click.Group]:
     app = app_or_exit()
     record = app.extensions["openregie"].modules.get(module_id)
     if record is None or record.state.value != "loaded":
-        reason = f"{record.state.value}: {record.reason}" if record else "not installed"
+        reason = f"{record.state.value}: {in_english(record.reason)}" if record else "not installed"
         raise click.ClickException(f"module {module_id} is not loaded ({reason})")
     if not isinstance(record.cli, click.Group):
         raise click.ClickException(f"module {module_id} contributes no commands")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from openregie_core.cli.context import settings_or_exit
+from openregie_core.i18n import in_english
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -38,7 +39,8 @@ def list_(as_json: bool) -> None:
     _, _, module_set = _state()
     rows = [record.as_dict() for record in module_set.records]
     if as_json:
-        click.echo(json.dumps({"modules": rows, "problems": module_set.problems}, indent=2))
+        problems = [in_english(problem) for problem in module_set.problems]
+        click.echo(json.dumps({"modules": rows, "problems": problems}, indent=2))
         return
     for row in rows:
         columns = (
@@ -49,7 +51,7 @@ def list_(as_json: bool) -> None:
         )
         click.echo(" ".join(f"{value:<{width}}" for value, width in columns) + f" {row['reason']}")
     for problem in module_set.problems:
-        click.echo(f"problem: {problem}", err=True)
+        click.echo(f"problem: {in_english(problem)}", err=True)
 
 
 @modules.command()

@@ -6,8 +6,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from openregie_core.i18n import JoinedText, LazyText, in_english
 from openregie_core.modules.discovery import InstalledModule
 from openregie_sdk.manifest import ModuleManifest
+
+# Why a module is in its state: a lazy Dutch message id, translated when shown, so the admin
+# page speaks the language of the request although states are computed at startup.
+Reason = str | LazyText
+
+
+def joined(first: Reason, second: Reason) -> LazyText:
+    """Two reasons as one, "first; second", each translated when shown."""
+    return JoinedText(first, second)
 
 
 class State(StrEnum):
@@ -23,7 +33,7 @@ class State(StrEnum):
 class ModuleRecord:
     installed: InstalledModule
     state: State
-    reason: str
+    reason: Reason
     manifest: ModuleManifest | None = None
     settings: Any = None
     hook_objects: list[Any] = field(default_factory=list)
@@ -40,18 +50,19 @@ class ModuleRecord:
     def enabled(self) -> bool:
         return self.state is not State.INSTALLED
 
-    def mark(self, state: State, reason: str) -> None:
+    def mark(self, state: State, reason: Reason) -> None:
         self.state = state
         self.reason = reason
 
     def as_dict(self) -> dict[str, Any]:
+        """The record for `openregie modules` (which speaks English)."""
         m = self.manifest
         return {
             "id": self.id,
             "distribution": self.installed.distribution,
             "version": self.installed.version,
             "state": self.state.value,
-            "reason": self.reason,
+            "reason": in_english(self.reason),
             "title": m.title if m else None,
             "publisher": m.publisher if m else None,
             "sdk": m.sdk if m else None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openregie_core.config import FIRST_PARTY_MODULES
+from openregie_core.i18n import LazyText as _l
+from openregie_core.modules.record import Reason
 
 
 @dataclass(frozen=True)
@@ -18,22 +20,24 @@ class Selection:
     killed: frozenset[str] = frozenset()
     safe_mode: bool = False
 
-    def decide(self, module_id: str) -> tuple[bool, str]:
+    def decide(self, module_id: str) -> tuple[bool, Reason]:
         if self.safe_mode:
-            return False, "safe mode: only core runs (OPENREGIE_SAFE_MODE)"
+            return False, _l("veilige modus: alleen de kern draait (OPENREGIE_SAFE_MODE)")
         if module_id in self.killed:
-            return False, "switched off by OPENREGIE_DISABLE_MODULES"
+            return False, _l("uitgezet met OPENREGIE_DISABLE_MODULES")
         if self.configured is not None:
             if module_id in self.configured:
-                return True, "enabled by OPENREGIE_MODULES"
-            return False, "not listed in OPENREGIE_MODULES"
+                return True, _l("aangezet met OPENREGIE_MODULES")
+            return False, _l("staat niet in OPENREGIE_MODULES")
         if module_id in self.admin_choices:
             if self.admin_choices[module_id]:
-                return True, "enabled by the functional admin"
-            return False, "disabled by the functional admin"
+                return True, _l("aangezet door de functioneel beheerder")
+            return False, _l("uitgezet door de functioneel beheerder")
         if module_id in FIRST_PARTY_MODULES:
-            return True, "enabled by default (first-party module)"
-        return False, "installed but not enabled (enable it in the admin or with OPENREGIE_MODULES)"
+            return True, _l("standaard aan (module van OpenRegie zelf)")
+        return False, _l(
+            "geïnstalleerd maar niet aangezet (zet hem aan in het beheer of met OPENREGIE_MODULES)"
+        )
 
     @property
     def managed_by_configuration(self) -> bool:

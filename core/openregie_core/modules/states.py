@@ -15,9 +15,11 @@ from typing import Any
 
 from packaging.specifiers import SpecifierSet
 
+from openregie_core.i18n import LazyText as _l
+from openregie_core.i18n import in_english
 from openregie_core.modules import loader
 from openregie_core.modules.discovery import InstalledModule
-from openregie_core.modules.record import ModuleRecord, State
+from openregie_core.modules.record import ModuleRecord, Reason, State, joined
 from openregie_core.modules.selection import Selection
 from openregie_sdk.version import SDK_VERSION
 
@@ -44,7 +46,7 @@ RESERVED_TABLE_PREFIXES = ("core", "alembic")
 class ModuleSet:
     records: list[ModuleRecord]
     order: list[ModuleRecord]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Reason] = field(default_factory=list)
 
     def get(self, module_id: str) -> ModuleRecord | None:
         return next((r for r in self.records if r.id == module_id), None)
@@ -57,13 +59,14 @@ class ModuleSet:
         return {cap: r for r in self.order for cap in r.manifest.provides}  # type: ignore[union-attr]
 
     def strict_errors(self) -> list[str]:
-        """What strict mode refuses: enabled modules that did not load, and config problems."""
+        """What strict mode refuses: enabled modules that did not load, and config problems;
+        in English, for the operator (a startup error, `openregie db`)."""
         errors = [
-            f"module {r.id} is {r.state.value}: {r.reason}"
+            f"module {r.id} is {r.state.value}: {in_english(r.reason)}"
             for r in self.records
             if r.enabled and r.state is not State.LOADED
         ]
-        return errors + self.problems
+        return errors + [in_english(problem) for problem in self.problems]
 
 
 def resolve(
@@ -83,7 +86,14 @@ def resolve(
             continue
         if counts[module.id] > 1:
             others = sorted(m.distribution for m in installed if m.id == module.id)
-            record.mark(State.FAILED, f"id {module.id!r} is registered by {', '.join(others)}")
+            record.mark(
+                State.FAILED,
+                _l(
+                    "id %(id)s is geregistreerd door %(distributions)s",
+                    id=repr(module.id),
+                    distributions=", ".join(others),
+                ),
+            )
             continue
         for step in (
             loader.load_manifest,
@@ -102,19 +112,19 @@ def resolve(
         record.state = State.LOADED
 
     present = {m.id for m in installed}
-    problems = [
-        f"OPENREGIE_MODULES names {module_id!r}, which is not installed"
+    problems: list[Reason] = [
+        _l("OPENREGIE_MODULES noemt %(id)s, die niet geïnstalleerd is", id=repr(module_id))
         for module_id in selection.configured or ()
         if module_id not in present
     ]
     return ModuleSet(records=records, order=order, problems=problems)
 
 
-def _block(record: ModuleRecord, reason: str) -> None:
+def _block(record: ModuleRecord, reason: Reason) -> None:
     if record.state is State.ENABLED:
         record.mark(State.BLOCKED, reason)
-    elif record.state is State.BLOCKED and reason not in record.reason:
-        record.reason += f"; {reason}"
+    elif record.state is State.BLOCKED and str(reason) not in str(record.reason):
+        record.reason = joined(record.reason, reason)
 
 
 def _block_clashes(candidates: list[ModuleRecord]) -> None:
@@ -124,28 +134,49 @@ def _block_clashes(candidates: list[ModuleRecord]) -> None:
         foreign = manifest.foreign_permissions()
         if foreign:
             _block(
-                record, f"permissions outside its namespace {manifest.id}.*: {', '.join(foreign)}"
+                record,
+                _l(
+                    "rechten buiten de eigen naamruimte %(namespace)s.*: %(names)s",
+                    namespace=manifest.id,
+                    names=", ".join(foreign),
+                ),
             )
         outside = [t for t in record.tables if not t.startswith(manifest.prefix + "_")]
         if outside:
-            _block(record, f"tables outside its prefix {manifest.prefix}_: {', '.join(outside)}")
+            _block(
+                record,
+                _l(
+                    "tabellen buiten het eigen voorvoegsel %(prefix)s_: %(tables)s",
+                    prefix=manifest.prefix,
+                    tables=", ".join(outside),
+                ),
+            )
         if manifest.prefix in RESERVED_TABLE_PREFIXES:
-            _block(record, f"table prefix {manifest.prefix!r} is reserved for the platform")
+            _block(
+                record,
+                _l(
+                    "tabelvoorvoegsel %(prefix)s is voorbehouden aan het platform",
+                    prefix=repr(manifest.prefix),
+                ),
+            )
         for _, prefix in record.blueprints:
             if _under_core(prefix):
-                _block(record, f"URL prefix {prefix} is reserved for core")
+                _block(
+                    record,
+                    _l("URL-voorvoegsel %(prefix)s is voorbehouden aan de kern", prefix=prefix),
+                )
 
     for a_index, a in enumerate(candidates):
         for b in candidates[a_index + 1 :]:
             pa, pb = a.manifest.prefix + "_", b.manifest.prefix + "_"  # type: ignore[union-attr]
             if pa.startswith(pb) or pb.startswith(pa):
-                _block(a, f"table prefix overlaps with module {b.id}")
-                _block(b, f"table prefix overlaps with module {a.id}")
+                _block(a, _l("tabelvoorvoegsel overlapt met module %(id)s", id=b.id))
+                _block(b, _l("tabelvoorvoegsel overlapt met module %(id)s", id=a.id))
             for _, url_a in a.blueprints:
                 for _, url_b in b.blueprints:
                     if _nested(url_a, url_b):
-                        _block(a, f"URL prefix {url_a} clashes with {url_b} of module {b.id}")
-                        _block(b, f"URL prefix {url_b} clashes with {url_a} of module {a.id}")
+                        _block(a, _clash(url_a, url_b, b.id))
+                        _block(b, _clash(url_b, url_a, a.id))
 
     providers: dict[str, list[ModuleRecord]] = defaultdict(list)
     for record in candidates:
@@ -157,14 +188,28 @@ def _block_clashes(candidates: list[ModuleRecord]) -> None:
             for record in group:
                 _block(
                     record,
-                    f"capability {capability} is provided by several modules ({names}); enable one",
+                    _l(
+                        "capability %(capability)s wordt door meerdere modules geleverd "
+                        "(%(names)s); zet er één aan",
+                        capability=capability,
+                        names=names,
+                    ),
                 )
 
     by_id = {r.id: r for r in candidates}
     for record in candidates:
         for other in record.manifest.conflicts:  # type: ignore[union-attr]
             if other in by_id:
-                _block(record, f"conflicts with enabled module {other}")
+                _block(record, _l("botst met de aangezette module %(id)s", id=other))
+
+
+def _clash(prefix: str, other: str, module_id: str) -> Reason:
+    return _l(
+        "URL-voorvoegsel %(prefix)s botst met %(other)s van module %(id)s",
+        prefix=prefix,
+        other=other,
+        id=module_id,
+    )
 
 
 def _under_core(prefix: str) -> bool:
@@ -211,23 +256,34 @@ def _unmet(
     spec: str,
     live: dict[str, ModuleRecord],
     dead: dict[str, ModuleRecord],
-) -> str | None:
+) -> Reason | None:
     provider = live.get(capability)
     if provider is not None:
         version = provider.manifest.provides[capability]  # type: ignore[union-attr]
         if SpecifierSet(spec).contains(version, prereleases=True):
             return None
-        return (
-            f"requires capability {capability} {spec}, but module {provider.id} "
-            f"provides version {version}"
+        return _l(
+            "vereist capability %(capability)s %(spec)s, maar module %(id)s levert versie "
+            "%(version)s",
+            capability=capability,
+            spec=spec,
+            id=provider.id,
+            version=version,
         )
     if capability in dead:
         other = dead[capability]
-        return (
-            f"requires capability {capability} {spec}, whose provider {other.id} "
-            f"is {other.state.value}"
+        return _l(
+            "vereist capability %(capability)s %(spec)s, maar de leverancier %(id)s is %(state)s",
+            capability=capability,
+            spec=spec,
+            id=other.id,
+            state=other.state.value,
         )
-    return f"requires capability {capability} {spec}, which no enabled module provides"
+    return _l(
+        "vereist capability %(capability)s %(spec)s, die geen aangezette module levert",
+        capability=capability,
+        spec=spec,
+    )
 
 
 def _load_order(candidates: list[ModuleRecord]) -> list[ModuleRecord]:
@@ -258,5 +314,7 @@ def _load_order(candidates: list[ModuleRecord]) -> list[ModuleRecord]:
                 heapq.heappush(ready, dependent)
     cyclic = sorted(set(by_id) - {r.id for r in order})
     for module_id in cyclic:
-        by_id[module_id].mark(State.BLOCKED, f"dependency cycle among {', '.join(cyclic)}")
+        by_id[module_id].mark(
+            State.BLOCKED, _l("afhankelijkheden in een kring: %(ids)s", ids=", ".join(cyclic))
+        )
     return order

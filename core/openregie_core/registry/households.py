@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from flask_babel import gettext
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
@@ -28,9 +29,9 @@ def add_member(
 ) -> HouseholdMember:
     """Add a person to a household for a period."""
     if session.get(Household, household_id) is None:
-        raise NotFound.on("household_id", "no such household")
+        raise NotFound.on("household_id", gettext("bestaat niet"))
     if session.get(Person, data.person_id) is None:
-        raise NotFound.on("person_id", "no such person")
+        raise NotFound.on("person_id", gettext("bestaat niet"))
     _refuse_overlap(session, household_id, data.person_id, data.start_on, data.end_on, None)
     member = HouseholdMember(household_id=household_id, **data.model_dump())
     session.add(member)
@@ -42,9 +43,9 @@ def end_membership(session: Session, member_id: uuid.UUID, end_on: dt.date) -> H
     """Close a member's period on `end_on` (exclusive: the last day is the day before)."""
     member = session.get(HouseholdMember, member_id)
     if member is None:
-        raise NotFound.on("id", "no such household member")
+        raise NotFound.on("id", gettext("bestaat niet"))
     if end_on <= member.start_on:
-        raise RegistryError.on("end_on", "must lie after start_on")
+        raise RegistryError.on("end_on", gettext("moet na start_on liggen"))
     _refuse_overlap(
         session, member.household_id, member.person_id, member.start_on, end_on, member.id
     )
@@ -72,5 +73,6 @@ def _refuse_overlap(
         overlapping = overlapping.where(HouseholdMember.id != member_id)
     if session.scalar(overlapping):
         raise RegistryError.on(
-            "start_on", "overlaps another period of this person in this household"
+            "start_on",
+            gettext("overlapt met een andere periode van deze persoon in dit huishouden"),
         )

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from openregie_core.i18n import LazyText as _l
 from openregie_core.registry import checks
 from openregie_sdk.registry import HOUSEHOLD_ROLES, REPRESENTATION_KINDS, TEAM_KINDS
 
@@ -31,7 +32,7 @@ def _text(max_length: int) -> StringConstraints:
 def _choice(options: tuple[str, ...]) -> AfterValidator:
     def check(value: str) -> str:
         if value not in options:
-            raise ValueError(f"must be one of {', '.join(options)}")
+            raise ValueError(_l("moet een van deze zijn: %(options)s", options=", ".join(options)))
         return value
 
     return AfterValidator(check)
@@ -77,7 +78,7 @@ class _Period(_Input):
     def _end_after_start(cls, end_on: dt.date | None, info: ValidationInfo) -> dt.date | None:
         start_on = info.data.get("start_on")
         if end_on is not None and start_on is not None and end_on <= start_on:
-            raise ValueError("must lie after start_on")
+            raise ValueError(_l("moet na start_on liggen"))
         return end_on
 
 
@@ -121,7 +122,7 @@ class LegalRepresentationIn(_Period):
     @classmethod
     def _two_people(cls, represented_id: uuid.UUID, info: ValidationInfo) -> uuid.UUID:
         if represented_id == info.data.get("representative_id"):
-            raise ValueError("must be someone else than the representative")
+            raise ValueError(_l("moet iemand anders zijn dan de vertegenwoordiger"))
         return represented_id
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,9 +27,9 @@ def _check_references(session: Session, data: PersonIn, person_id: uuid.UUID | N
     if data.bsn is not None:
         taken = session.scalar(select(Person.id).where(Person.bsn == data.bsn))
         if taken is not None and taken != person_id:
-            raise RegistryError.on("bsn", "is already registered for another person")
+            raise RegistryError.on("bsn", gettext("is al geregistreerd voor een andere persoon"))
     if data.municipality_id is not None and session.get(Municipality, data.municipality_id) is None:
-        raise NotFound.on("municipality_id", "no such municipality")
+        raise NotFound.on("municipality_id", gettext("bestaat niet"))
 
 
 def create_person(session: Session, data: PersonIn) -> Person:
@@ -48,7 +49,7 @@ def update_person(
     written (when the change is only detected at the UPDATE, the session is rolled back)."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound.on("id", "no such person")
+        raise NotFound.on("id", gettext("bestaat niet"))
     if person.version != version:
         raise _conflict(person.version)
     _check_references(session, data, person.id)
@@ -63,7 +64,15 @@ def update_person(
 
 
 def _conflict(current: int | None) -> ConflictError:
-    now = f" (now at version {current})" if current is not None else ""
-    return ConflictError.on(
-        "version", f"the person was changed by someone else{now}; reload and try again"
-    )
+    if current is None:
+        message = gettext(
+            "de persoon is intussen door iemand anders gewijzigd; laad opnieuw en probeer het "
+            "nog eens"
+        )
+    else:
+        message = gettext(
+            "de persoon is intussen door iemand anders gewijzigd (nu versie %(version)s); laad "
+            "opnieuw en probeer het nog eens",
+            version=current,
+        )
+    return ConflictError.on("version", message)

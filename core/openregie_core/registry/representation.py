@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from openregie_core.registry.errors import NotFound, RegistryError
@@ -28,18 +29,24 @@ def create_legal_representation(
     is known, the kind must fit their age at the start."""
     representative = session.get(Person, data.representative_id)
     if representative is None:
-        raise NotFound.on("representative_id", "no such person")
+        raise NotFound.on("representative_id", gettext("bestaat niet"))
     represented = session.get(Person, data.represented_id)
     if represented is None:
-        raise NotFound.on("represented_id", "no such person")
+        raise NotFound.on("represented_id", gettext("bestaat niet"))
     if represented.birth_date is not None:
         if data.start_on < represented.birth_date:
-            raise RegistryError.on("start_on", "lies before the represented person's birth")
+            raise RegistryError.on(
+                "start_on", gettext("ligt voor de geboorte van de vertegenwoordigde persoon")
+            )
         minor = age_on(represented.birth_date, data.start_on) < ADULT_AGE
         if data.kind in FOR_MINORS and not minor:
-            raise RegistryError.on("kind", f"{data.kind} is only for minors")
+            raise RegistryError.on(
+                "kind", gettext("%(kind)s is alleen voor minderjarigen", kind=data.kind)
+            )
         if data.kind not in FOR_MINORS and minor:
-            raise RegistryError.on("kind", f"{data.kind} is only for adults")
+            raise RegistryError.on(
+                "kind", gettext("%(kind)s is alleen voor meerderjarigen", kind=data.kind)
+            )
     representation = LegalRepresentation(**data.model_dump())
     session.add(representation)
     session.flush()

@@ -3,6 +3,7 @@ organisations, teams serving areas (possibly in several municipalities) and memb
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,9 @@ def _taken(session: Session, column: object, value: object) -> bool:
 
 def create_municipality(session: Session, data: MunicipalityIn) -> Municipality:
     if _taken(session, Municipality.cbs_code, data.cbs_code):
-        raise RegistryError.on("cbs_code", f"{data.cbs_code} is already registered")
+        raise RegistryError.on(
+            "cbs_code", gettext("%(code)s is al geregistreerd", code=data.cbs_code)
+        )
     municipality = Municipality(**data.model_dump())
     session.add(municipality)
     session.flush()
@@ -33,12 +36,12 @@ def create_municipality(session: Session, data: MunicipalityIn) -> Municipality:
 
 def create_area(session: Session, data: AreaIn) -> Area:
     if session.get(Municipality, data.municipality_id) is None:
-        raise NotFound.on("municipality_id", "no such municipality")
+        raise NotFound.on("municipality_id", gettext("bestaat niet"))
     same = select(Area.id).where(
         Area.municipality_id == data.municipality_id, Area.name == data.name
     )
     if session.scalar(same) is not None:
-        raise RegistryError.on("name", "the municipality already has an area of that name")
+        raise RegistryError.on("name", gettext("de gemeente heeft al een gebied met die naam"))
     area = Area(**data.model_dump())
     session.add(area)
     session.flush()
@@ -47,9 +50,9 @@ def create_area(session: Session, data: AreaIn) -> Area:
 
 def create_organisation(session: Session, data: OrganisationIn) -> Organisation:
     if _taken(session, Organisation.name, data.name):
-        raise RegistryError.on("name", "an organisation of that name exists")
+        raise RegistryError.on("name", gettext("er bestaat al een organisatie met die naam"))
     if data.agb_code is not None and _taken(session, Organisation.agb_code, data.agb_code):
-        raise RegistryError.on("agb_code", "belongs to another organisation")
+        raise RegistryError.on("agb_code", gettext("hoort bij een andere organisatie"))
     organisation = Organisation(**data.model_dump())
     session.add(organisation)
     session.flush()
@@ -59,10 +62,10 @@ def create_organisation(session: Session, data: OrganisationIn) -> Organisation:
 def create_team(session: Session, data: TeamIn) -> Team:
     """A team and the areas it serves; they may lie in several municipalities."""
     if _taken(session, Team.name, data.name):
-        raise RegistryError.on("name", "a team of that name exists")
+        raise RegistryError.on("name", gettext("er bestaat al een team met die naam"))
     areas = list(session.scalars(select(Area).where(Area.id.in_(data.area_ids))))
     if len(areas) != len(set(data.area_ids)):
-        raise NotFound.on("area_ids", "no such area")
+        raise NotFound.on("area_ids", gettext("bestaat niet"))
     team = Team(name=data.name, kind=data.kind, areas=areas)
     session.add(team)
     session.flush()
@@ -72,16 +75,16 @@ def create_team(session: Session, data: TeamIn) -> Team:
 def create_membership(session: Session, data: MembershipIn) -> Membership:
     """Place a user in a team with a role (a role name such as professional or team_lead)."""
     if session.get(User, data.user_id) is None:
-        raise NotFound.on("user_id", "no such user")
+        raise NotFound.on("user_id", gettext("bestaat niet"))
     if session.get(Team, data.team_id) is None:
-        raise NotFound.on("team_id", "no such team")
+        raise NotFound.on("team_id", gettext("bestaat niet"))
     if not _taken(session, Role.name, data.role):
-        raise NotFound.on("role", f"no role named {data.role!r}")
+        raise NotFound.on("role", gettext("er is geen rol %(name)s", name=repr(data.role)))
     if (
         data.home_organisation_id is not None
         and session.get(Organisation, data.home_organisation_id) is None
     ):
-        raise NotFound.on("home_organisation_id", "no such organisation")
+        raise NotFound.on("home_organisation_id", gettext("bestaat niet"))
     membership = Membership(**data.model_dump())
     session.add(membership)
     session.flush()

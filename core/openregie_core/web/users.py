@@ -76,9 +76,8 @@ def users() -> Any:
             )
         except AccountError as exc:
             session.rollback()
-            field, _sep, message = str(exc).partition(": ")
-            target = {"name": "display_name"}.get(field, field)
-            getattr(form, target, form.username).errors.append(message)
+            target = {"name": "display_name"}.get(exc.field, exc.field)
+            getattr(form, target, form.username).errors.append(exc.message)
         else:
             flash(_("Account %(name)s is aangemaakt.", name=user.username), "info")
             return redirect(url_for("core_users.user", user_id=user.id), 303)

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import cast
 
+from flask_babel import gettext
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -57,7 +58,7 @@ def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
     days = cast(ConsentSettings, module_settings("consent")).expiry_warning_days
     expiring = count_given_consents_expiring(db_session(), utcnow(), dt.timedelta(days=days))
     body = render("consent/widget.html", expiring=expiring, days=days)
-    return [DashboardWidget(title="Toestemmingen", body=body, order=30)]
+    return [DashboardWidget(title=gettext("Toestemmingen"), body=body, order=30)]
 
 
 @hookimpl

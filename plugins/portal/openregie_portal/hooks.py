@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,7 @@ def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
     since = utcnow() - dt.timedelta(days=ACTIVITY_DAYS)
     active = count_residents_logged_in_since(db_session(), since)
     body = render("portal/widget.html", active=active, days=ACTIVITY_DAYS)
-    return [DashboardWidget(title="Mijn Regie", body=body, order=40)]
+    return [DashboardWidget(title=gettext("Mijn Regie"), body=body, order=40)]
 
 
 @hookimpl

@@ -33,7 +33,7 @@ def test_portal_is_blocked_without_a_casemanagement_provider(make_app):
     app = make_app(["portal"], strict_modules=False)
     record = app.extensions["openregie"].modules.get("portal")
     assert record.state.value == "blocked"
-    assert "casemanagement" in record.reason
+    assert "casemanagement" in str(record.reason)
     assert app.test_client().get("/health").status_code == 200
 
 

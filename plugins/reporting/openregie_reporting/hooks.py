@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import cast
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from openregie_reporting.models import FormationNorm
@@ -43,7 +44,7 @@ def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
         threshold=threshold,
         formation_norms=norms,
     )
-    return [DashboardWidget(title="Verantwoording", body=body, order=50)]
+    return [DashboardWidget(title=gettext("Verantwoording"), body=body, order=50)]
 
 
 @hookimpl
