@@ -9,8 +9,12 @@ PACKAGES := sdk core plugins/casemanagement plugins/consent plugins/portal plugi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# The accessibility test (tests/browser) drives Debian's chromium through Playwright; it is
+# installed from Debian (never by `playwright install`), with sudo only when not root.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test test-sqlite test-postgres lint format check-migrations translations ci clean
+.PHONY: setup browser run test test-sqlite test-postgres lint format check-migrations translations ci clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@$(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtualenv: on Debian run 'apt-get install python3-venv'"; exit 1; }
@@ -19,6 +23,12 @@ $(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
 
 run: setup
 	@mkdir -p instance
@@ -32,13 +42,13 @@ run: setup
 	@echo ""
 	OPENREGIE_MODE=demo $(BIN)/openregie serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-sqlite: setup
+test-sqlite: setup browser
 	OPENREGIE_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: setup
+test-postgres: setup browser
 	OPENREGIE_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -65,6 +75,15 @@ translations: setup
 	  $(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --project=OpenRegie --no-wrap -o $$pot core/openregie_core && \
 	  $(BIN)/pybabel update -i $$pot -d $(TRANSLATIONS) --no-fuzzy-matching --no-wrap --ignore-obsolete
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
+	@# The same for each first-party module's own catalogue (not its .egg-info folder).
+	@for dir in plugins/*/openregie_*/translations; do \
+	  pkg=$${dir%/translations}; \
+	  pot=$$(mktemp) && \
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --project=OpenRegie --no-wrap -o $$pot $$pkg && \
+	  $(BIN)/pybabel update -i $$pot -d $$dir --no-fuzzy-matching --no-wrap --ignore-obsolete; \
+	  status=$$?; rm -f $$pot; [ $$status -eq 0 ] || exit 1; \
+	  $(BIN)/pybabel compile -d $$dir --statistics || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
