@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     strict_modules: bool = False
     mode: Mode = "production"
     session_idle_minutes: int = Field(default=30, ge=1, le=1440)
+    # Where uploaded documents are kept; `<instance>/files` when not set.
+    files_path: Path | None = None
     # Where the login rate limits count; set a Redis URL when several hosts serve one site.
     ratelimit_storage_url: str = "memory://"
     # `[modules.<id>]` tables of the TOML file; environment variables

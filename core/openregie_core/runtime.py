@@ -12,7 +12,7 @@ from typing import Any
 from flask import abort, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext
 from pydantic import BaseModel
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from openregie_core.audit import queries
@@ -20,11 +20,14 @@ from openregie_core.audit.recorder import add, mark_failed, take_trace, track_au
 from openregie_core.authz.grants import load_grants
 from openregie_core.authz.persons import person_visibility
 from openregie_core.config import Settings
+from openregie_core.files import LocalFolderStore
 from openregie_core.hooks.facade import Hooks
+from openregie_core.models.users import User
 from openregie_core.modules.states import ModuleSet
 from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor, ActorKind, Grant
 from openregie_sdk.audit import AccessEntry
 from openregie_sdk.manifest import Permission
+from openregie_sdk.users import UserInfo
 
 log = logging.getLogger("openregie")
 
@@ -51,6 +54,7 @@ class CoreRuntime:
             cap: record.providers[cap] for cap, record in modules.providers().items()
         }
         self._cli_session: Session | None = None
+        self._file_store: LocalFolderStore | None = None
         self._module_of_blueprint = {
             blueprint.name: record.id
             for record in modules.order
@@ -205,6 +209,24 @@ class CoreRuntime:
         if record is None or record.settings is None:
             raise KeyError(f"module {module_id!r} is not loaded or has no settings")
         return record.settings
+
+    def file_store(self) -> LocalFolderStore:
+        if self._file_store is None:
+            self._file_store = LocalFolderStore(
+                self.settings.files_path or self.settings.instance_path / "files"
+            )
+        return self._file_store
+
+    def users(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, UserInfo]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        rows = self.session().execute(
+            select(User.id, User.display_name, User.email, User.kind, User.active).where(
+                User.id.in_(wanted)
+            )
+        )
+        return {row.id: UserInfo(*row) for row in rows}
 
     def capability(self, name: str) -> Any:
         return self._providers.get(name)

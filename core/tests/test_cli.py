@@ -93,7 +93,12 @@ def test_modules_show_redacts_nothing_it_should_not_and_lists_tables(cli):
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["state"] == "loaded"
-    assert data["settings"] == {"no_contact_days": "30"}
+    assert data["settings"] == {
+        "no_contact_days": "30",
+        "evaluation_months": "6",
+        "max_upload_mb": "10",
+        "page_size": "25",
+    }
     assert "casemanagement_case" in data["tables"]
 
 
@@ -210,7 +215,7 @@ def test_downgrade_outside_development_needs_the_typed_module_id(cli):
         input="nee\n",
     )
     assert refused.exit_code != 0 and "not confirmed" in refused.output
-    assert "casemanagement: casemanagement_0001" in cli("db", "current").output
+    assert "casemanagement: casemanagement_0002" in cli("db", "current").output
 
     confirmed = cli(
         "db",

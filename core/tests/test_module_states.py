@@ -46,7 +46,8 @@ def marker_preamble(marker: Path, *, then_raise: bool = False) -> str:
 def state_of(app, module_id):
     record = app.extensions["openregie"].modules.get(module_id)
     assert record is not None, f"{module_id} is not installed"
-    return record.state.value, record.reason
+    # Outside a request a reason reads in Dutch, the language of its message id.
+    return record.state.value, str(record.reason)
 
 
 def loaded_ids(app):
@@ -76,7 +77,7 @@ def test_module_whose_import_fails_is_failed_and_the_app_still_serves(add_module
     assert state == "failed"
     assert reason.startswith("import failed: ModuleNotFoundError: ")
     assert "ortest_no_such_package_anywhere" in reason
-    assert state_of(app, healthy) == ("loaded", "enabled by OPENREGIE_MODULES")
+    assert state_of(app, healthy) == ("loaded", "aangezet met OPENREGIE_MODULES")
     assert loaded_ids(app) == [healthy]
     response = app.test_client().get("/health")
     assert response.status_code == 200
@@ -182,8 +183,8 @@ def test_one_id_registered_by_two_distributions_fails_both(add_module, new_id, m
     assert len(records) == 2
     for record in records:
         assert record.state.value == "failed"
-        assert record.reason == (
-            f"id {module_id!r} is registered by ortest-{module_id}-one, ortest-{module_id}-two"
+        assert str(record.reason) == (
+            f"id {module_id!r} is geregistreerd door ortest-{module_id}-one, ortest-{module_id}-two"
         )
 
 
@@ -316,6 +317,30 @@ def test_capability_provider_lacking_the_protocol_is_failed(add_module, new_id, 
     assert "cases_of_household" in reason
 
 
+def test_a_provider_is_held_to_the_protocol_version_it_declares(add_module, new_id, make_app):
+    """1.1 added methods: a 1.0 provider with the 1.0 methods loads; declaring 1.1 with
+    only those fails and names a method 1.1 added."""
+    methods = (
+        "class Provider:\n"
+        "    def cases_of_household(self, household_id):\n        return []\n"
+        "    def open_case_count(self):\n        return 0\n"
+    )
+    old, new = new_id("old"), new_id("new")
+    for module_id, version in ((old, "1.0"), (new, "1.1")):
+        add_module(
+            module_id,
+            provides={"casemanagement": version},
+            capability_providers={"casemanagement": "{pkg}.provider:Provider"},
+            files={"provider.py": methods},
+        )
+    assert state_of(make_app([old], strict_modules=False), old)[0] == "loaded"
+    state, reason = state_of(make_app([new], strict_modules=False), new)
+    assert state == "failed"
+    assert "casemanagement 1.1 protocol requires" in reason
+    assert "update_action" in reason
+    assert "cases_of_household" not in reason
+
+
 # -- incompatible ------------------------------------------------------------------------------
 
 
@@ -366,9 +391,9 @@ def test_missing_required_capability_blocks_the_module(add_module, new_id, make_
 
     assert state_of(app, needy) == (
         "blocked",
-        f"requires capability {agenda} >=1.0, which no enabled module provides",
+        f"vereist capability {agenda} >=1.0, die geen aangezette module levert",
     )
-    assert state_of(app, absent_provider) == ("installed", "not listed in OPENREGIE_MODULES")
+    assert state_of(app, absent_provider) == ("installed", "staat niet in OPENREGIE_MODULES")
     assert loaded_ids(app) == [healthy]
 
 
@@ -382,11 +407,11 @@ def test_blocked_provider_blocks_its_dependents_too(add_module, new_id, make_app
 
     assert state_of(app, provider) == (
         "blocked",
-        f"requires capability {missing} >=1, which no enabled module provides",
+        f"vereist capability {missing} >=1, die geen aangezette module levert",
     )
     assert state_of(app, consumer) == (
         "blocked",
-        f"requires capability {planning} >=1,<2, whose provider {provider} is blocked",
+        f"vereist capability {planning} >=1,<2, maar de leverancier {provider} is blocked",
     )
     assert loaded_ids(app) == []
 
@@ -403,7 +428,7 @@ def test_failed_provider_is_named_in_the_dependents_reason(add_module, new_id, m
     assert state_of(app, provider)[0] == "failed"
     assert state_of(app, consumer) == (
         "blocked",
-        f"requires capability {planning} >=1, whose provider {provider} is failed",
+        f"vereist capability {planning} >=1, maar de leverancier {provider} is failed",
     )
 
 
@@ -418,7 +443,7 @@ def test_provider_of_the_wrong_capability_version_blocks_the_dependent(
 
     assert state_of(app, consumer) == (
         "blocked",
-        f"requires capability {planning} >=2, but module {provider} provides version 1.4",
+        f"vereist capability {planning} >=2, maar module {provider} levert versie 1.4",
     )
     assert loaded_ids(app) == [provider]
 
@@ -433,7 +458,8 @@ def test_two_providers_of_one_capability_are_both_blocked(add_module, new_id, ma
     app = make_app([first, second, healthy], strict_modules=False)
 
     expected = (
-        f"capability {planning} is provided by several modules ({first}, {second}); enable one"
+        f"capability {planning} wordt door meerdere modules geleverd ({first}, {second}); "
+        "zet er één aan"
     )
     assert state_of(app, first) == ("blocked", expected)
     assert state_of(app, second) == ("blocked", expected)
@@ -481,7 +507,7 @@ def test_kill_switch_keeps_module_installed_without_importing_its_code(
 
     app = make_app([killed, healthy], strict_modules=False, disable_modules=[killed])
 
-    assert state_of(app, killed) == ("installed", "switched off by OPENREGIE_DISABLE_MODULES")
+    assert state_of(app, killed) == ("installed", "uitgezet met OPENREGIE_DISABLE_MODULES")
     assert not marker.exists()
     assert not any(name.split(".")[0] == package for name in sys.modules)
     assert loaded_ids(app) == [healthy]
@@ -508,12 +534,12 @@ def test_installed_module_that_is_not_enabled_is_not_imported(
     add_module(idle, preamble=marker_preamble(marker))
 
     app = make_app([], strict_modules=False)
-    assert state_of(app, idle) == ("installed", "not listed in OPENREGIE_MODULES")
+    assert state_of(app, idle) == ("installed", "staat niet in OPENREGIE_MODULES")
 
     default_app = make_app(None, strict_modules=False)  # no OPENREGIE_MODULES at all
     assert state_of(default_app, idle) == (
         "installed",
-        "installed but not enabled (enable it in the admin or with OPENREGIE_MODULES)",
+        "geïnstalleerd maar niet aangezet (zet hem aan in het beheer of met OPENREGIE_MODULES)",
     )
     assert not marker.exists()
 
@@ -540,7 +566,7 @@ class TestSafeMode:
         for module_id in [*module_ids, "casemanagement"]:
             assert state_of(app, module_id) == (
                 "installed",
-                "safe mode: only core runs (OPENREGIE_SAFE_MODE)",
+                "veilige modus: alleen de kern draait (OPENREGIE_SAFE_MODE)",
             )
         assert loaded_ids(app) == []
         assert not any(marker.exists() for marker in markers)
@@ -579,7 +605,7 @@ def test_strict_mode_refuses_a_blocked_module_and_an_unknown_configured_id(
     with pytest.raises(StartupError) as excinfo:
         make_app([needy, absent])
 
-    message = str(excinfo.value)
+    message = str(excinfo.value)  # for the operator: in English, like the command line
     assert f"module {needy} is blocked: requires capability {agenda} >=1" in message
     assert f"OPENREGIE_MODULES names {absent!r}, which is not installed" in message
 
@@ -627,7 +653,7 @@ def test_dependency_cycle_blocks_the_modules_in_it(add_module, new_id, make_app)
 
     app = make_app([first, second, free], strict_modules=False)
 
-    expected = ("blocked", f"dependency cycle among {first}, {second}")
+    expected = ("blocked", f"afhankelijkheden in een kring: {first}, {second}")
     assert state_of(app, first) == expected
     assert state_of(app, second) == expected
     assert loaded_ids(app) == [free]
@@ -651,11 +677,11 @@ def test_two_modules_with_clashing_url_prefixes_are_both_blocked(
 
     assert state_of(app, first) == (
         "blocked",
-        f"URL prefix {shared} clashes with {second_prefix} of module {second}",
+        f"URL-voorvoegsel {shared} botst met {second_prefix} van module {second}",
     )
     assert state_of(app, second) == (
         "blocked",
-        f"URL prefix {second_prefix} clashes with {shared} of module {first}",
+        f"URL-voorvoegsel {second_prefix} botst met {shared} van module {first}",
     )
     assert loaded_ids(app) == [other]
     client = app.test_client()
@@ -672,7 +698,10 @@ def test_url_prefix_on_or_below_a_core_prefix_is_blocked(add_module, new_id, mak
 
     app = make_app([module_id], strict_modules=False)
 
-    assert state_of(app, module_id) == ("blocked", f"URL prefix {prefix} is reserved for core")
+    assert state_of(app, module_id) == (
+        "blocked",
+        f"URL-voorvoegsel {prefix} is voorbehouden aan de kern",
+    )
 
 
 def test_url_prefix_below_the_api_root_is_allowed(add_module, new_id, make_app):
@@ -700,7 +729,7 @@ def test_permission_outside_the_modules_namespace_is_blocked(add_module, new_id,
 
     assert state_of(app, greedy) == (
         "blocked",
-        f"permissions outside its namespace {greedy}.*: casemanagement.case.delete",
+        f"rechten buiten de eigen naamruimte {greedy}.*: casemanagement.case.delete",
     )
     assert loaded_ids(app) == [tidy]
     permissions = app.extensions["openregie"].permissions
@@ -735,7 +764,7 @@ def test_mapped_table_outside_the_modules_prefix_is_blocked(add_module, new_id, 
 
     assert state_of(app, stray) == (
         "blocked",
-        f"tables outside its prefix {stray}_: {stray_table}",
+        f"tabellen buiten het eigen voorvoegsel {stray}_: {stray_table}",
     )
     assert state_of(app, tidy)[0] == "loaded"
     assert app.extensions["openregie"].modules.get(tidy).tables == [tidy_table]
@@ -750,7 +779,7 @@ def test_reserved_table_prefix_is_blocked(add_module, new_id, make_app, prefix):
 
     assert state_of(app, module_id) == (
         "blocked",
-        f"table prefix {prefix!r} is reserved for the platform",
+        f"tabelvoorvoegsel {prefix!r} is voorbehouden aan het platform",
     )
 
 
@@ -762,7 +791,7 @@ def test_conflicting_module_is_blocked_only_while_the_other_is_enabled(
     add_module(rival)
 
     app = make_app([picky, rival], strict_modules=False)
-    assert state_of(app, picky) == ("blocked", f"conflicts with enabled module {rival}")
+    assert state_of(app, picky) == ("blocked", f"botst met de aangezette module {rival}")
     assert loaded_ids(app) == [rival]
 
     alone = make_app([picky], strict_modules=False)

@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
     from openregie_sdk.actors import Actor
-    from openregie_sdk.contributions import DashboardWidget, DemoContext, Panel, UserCreated
+    from openregie_sdk.contributions import (
+        DashboardWidget,
+        DemoContext,
+        ErasureOutcome,
+        MetricDefinition,
+        Panel,
+        SubjectExportSection,
+        UserCreated,
+    )
     from openregie_sdk.manifest import NavItem, Permission
     from openregie_sdk.registry import Household, Person
 
@@ -154,4 +162,42 @@ def openregie_demo_data(context: DemoContext) -> None:
     load order. Receives: a `DemoContext` (database session, seeded random generator,
     progress reporter and what core created). Returns: nothing; core commits after each
     module. If it raises: the module's demo data is rolled back and the error is reported.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.1")
+def openregie_report_metrics() -> Iterable[MetricDefinition]:
+    """Contribute reporting metrics (aggregates for accountability to the municipality).
+
+    Fires: when the reporting module builds its list of metrics (once per report). Receives:
+    nothing. Returns: `MetricDefinition`s whose `id` starts with the module's id (e.g.
+    `casemanagement.cases_opened`); their queries honour `MetricFilters`. A module that is
+    absent simply contributes nothing. If it raises: logged and dropped; the other metrics
+    still appear.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.1")
+def openregie_subject_export(person: Person) -> Iterable[SubjectExportSection]:
+    """Contribute what this module holds about `person` to a subject-data export
+    (inzageverzoek, AVG art. 15).
+
+    Fires: when an authorised functional admin exports a person's data. Receives: the
+    `Person`. Returns: `SubjectExportSection`s with JSON-compatible records (all the
+    person's data the module holds, including data about them in shared records). If it
+    raises: logged and dropped, and the export names the module as incomplete.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.1")
+def openregie_subject_erasure(person: Person, dry_run: bool) -> ErasureOutcome | None:
+    """Erase or anonymise what this module holds about `person` (AVG art. 17), keeping
+    what the law requires to be kept (retention periods) and saying so.
+
+    Fires: when an authorised functional admin erases a person, in one transaction with
+    core's own erasure; with `dry_run=True` first to show what would happen (change
+    nothing then). Receives: the `Person` and the flag. Returns: an `ErasureOutcome` (or
+    None when the module holds nothing about the person). If it raises: unlike other
+    contributions, the whole erasure is rolled back and the error reported, so a person is
+    never half erased.
     """

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from openregie_sdk.actors import Actor
     from openregie_sdk.audit import AccessEntry
+    from openregie_sdk.files import FileStore
+    from openregie_sdk.users import UserInfo
 
 EXTENSION_KEY = "openregie"
 
@@ -47,6 +49,8 @@ class Runtime(Protocol):
     ) -> None: ...
     def accessed_by(self, person_id: uuid.UUID, limit: int = 200) -> list[AccessEntry]: ...
     def person_visibility(self) -> ColumnElement[bool]: ...
+    def file_store(self) -> FileStore: ...
+    def users(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, UserInfo]: ...
 
 
 def runtime() -> Runtime:

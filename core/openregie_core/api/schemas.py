@@ -8,35 +8,14 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openregie_sdk.api import ErrorOut, FieldProblem, Problem, ValidationErrorOut
 from openregie_sdk.registry import Person
+
+__all__ = ["ErrorOut", "FieldProblem", "Problem", "ValidationErrorOut"]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-
-
-class FieldProblem(_Out):
-    field: str = Field(description="The field, dotted for nested fields ('input' for the whole)")
-    message: str
-
-
-class Problem(_Out):
-    status: int
-    title: str
-    detail: str
-    fields: list[FieldProblem] = Field(default_factory=list)
-
-
-class ErrorOut(_Out):
-    """Every error of the API: 401, 403, 404, 409, ..."""
-
-    error: Problem
-
-
-class ValidationErrorOut(_Out):
-    """Invalid input (400): `error.fields` names each field and its problem."""
-
-    error: Problem
 
 
 class AddressOut(_Out):

@@ -16,6 +16,7 @@ CORE_COMMANDS = {
     "demo": ("openregie_core.cli.demo", "demo"),
     "audit": ("openregie_core.cli.audit", "audit"),
     "import": ("openregie_core.cli.importing", "import_group"),
+    "subject": ("openregie_core.cli.subject", "subject"),
 }
 SHORT_HELP = {
     "serve": "Serve the web application.",
@@ -25,6 +26,7 @@ SHORT_HELP = {
     "demo": "Seed demo data (development and demo installations only).",
     "audit": "Verify the hash chain of the audit log.",
     "import": "Import persons and households from CSV files.",
+    "subject": "Export or erase everything held about a person (AVG art. 15, 17).",
 }
 
 

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openregie_sdk import hookspecs
 from openregie_sdk.actors import Actor
-from openregie_sdk.contributions import DashboardWidget, Panel, UserCreated
+from openregie_sdk.contributions import (
+    DashboardWidget,
+    ErasureOutcome,
+    MetricDefinition,
+    Panel,
+    SubjectExportSection,
+    UserCreated,
+)
 from openregie_sdk.manifest import NavItem, Permission
 
 log = logging.getLogger("openregie.hooks")
@@ -149,6 +156,38 @@ class Hooks:
             (self._module(impl), impl.function)
             for impl in self._impls.get("openregie_demo_data", ())
         ]
+
+    def report_metrics(self) -> list[MetricDefinition]:
+        return self._contributions("openregie_report_metrics", MetricDefinition)
+
+    def subject_export(
+        self, person: Any
+    ) -> tuple[list[tuple[str, SubjectExportSection]], list[str]]:
+        """((module id, section) pairs, ids of modules whose export failed)."""
+        sections: list[tuple[str, SubjectExportSection]] = []
+        failed: list[str] = []
+        for impl in self._impls.get("openregie_subject_export", ()):
+            try:
+                result = impl.function(person=person)
+            except Exception:
+                log.exception("subject export of module %s failed; left out", self._module(impl))
+                failed.append(self._module(impl))
+                continue
+            sections.extend(
+                (self._module(impl), item)
+                for item in result or ()
+                if isinstance(item, SubjectExportSection)
+            )
+        return sections, failed
+
+    def subject_erasure(self, person: Any, dry_run: bool) -> list[tuple[str, ErasureOutcome]]:
+        """Every module's erasure outcome; an exception propagates (the caller rolls back)."""
+        outcomes = []
+        for impl in self._impls.get("openregie_subject_erasure", ()):
+            outcome = impl.function(person=person, dry_run=dry_run)
+            if outcome is not None:
+                outcomes.append((self._module(impl), outcome))
+        return outcomes
 
     # -- events after commit ----------------------------------------------------------------
     @staticmethod

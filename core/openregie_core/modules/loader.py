@@ -162,14 +162,15 @@ def _check_providers(record: ModuleRecord) -> str | None:
         spec = CAPABILITIES.get(capability)
         if spec is None:
             continue
+        declared = record.manifest.provides.get(capability, spec.version)  # type: ignore[union-attr]
         missing = [
             name
-            for name in dir(spec.protocol)
-            if not name.startswith("_") and not callable(getattr(provider, name, None))
+            for name in spec.methods_for(declared)
+            if not callable(getattr(provider, name, None))
         ]
         if missing:
             return (
-                f"its {capability} provider lacks what the {capability} {spec.version} "
+                f"its {capability} provider lacks what the {capability} {declared} "
                 f"protocol requires: {', '.join(missing)}"
             )
     return None

@@ -13,18 +13,38 @@ in `openregie_sdk.testing`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from packaging.version import Version
+
+from openregie_sdk.capabilities.casemanagement import SINCE as CASEMANAGEMENT_SINCE
+from openregie_sdk.capabilities.casemanagement import VERSION as CASEMANAGEMENT_VERSION
 from openregie_sdk.capabilities.casemanagement import CaseManagement
 from openregie_sdk.capabilities.consent import Consent
 
 
 @dataclass(frozen=True)
 class CapabilitySpec:
+    """A capability: its current protocol version and, per method, the version that added
+    it (methods not listed date from 1.0). A provider is checked against the methods of
+    the version it declares in `provides`, so a 1.0 provider stays valid when 1.1 adds
+    methods; a consumer that needs them requires `>=1.1`."""
+
     name: str
     version: str
     protocol: type
     summary: str
+    since: Mapping[str, str] = field(default_factory=dict)
+
+    def methods_for(self, version: str) -> list[str]:
+        """The protocol's methods a provider of `version` must have."""
+        provided = Version(version)
+        return [
+            name
+            for name in dir(self.protocol)
+            if not name.startswith("_") and Version(self.since.get(name, "1.0")) <= provided
+        ]
 
 
 CAPABILITIES: dict[str, CapabilitySpec] = {
@@ -32,9 +52,10 @@ CAPABILITIES: dict[str, CapabilitySpec] = {
     for spec in (
         CapabilitySpec(
             "casemanagement",
-            "1.0",
+            CASEMANAGEMENT_VERSION,
             CaseManagement,
             "Cases and plans of households, as other modules may see them.",
+            since=CASEMANAGEMENT_SINCE,
         ),
         CapabilitySpec(
             "consent",

@@ -270,3 +270,10 @@ def module_distributions(tmp_path: Path) -> Iterator[ModuleDistributions]:
     distributions = ModuleDistributions(tmp_path / "site")
     yield distributions
     distributions.cleanup()
+
+
+@pytest.fixture
+def actor_of(app: Any, db: Any) -> Callable[[Any], Any]:
+    """`actor_of(user)`: the `Actor` core resolves for an existing user (grants from role
+    assignments and current team memberships), for testing services without a request."""
+    return lambda user: app.extensions["openregie"].actor_for_user(user)
