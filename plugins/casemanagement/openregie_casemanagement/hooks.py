@@ -1,78 +1,77 @@
-"""Hook implementations of the case-management module."""
+"""Hook implementations of the case-management module: the dashboard widget, the panels on
+the household and person pages, and the person relation it contributes to core."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select
+from flask import url_for
+from flask_babel import gettext
+from sqlalchemy import ColumnElement, select
 
-from openregie_casemanagement.models import CLOSED, Case
-from openregie_casemanagement.relations import persons_in_cases_of_my_teams
-from openregie_sdk import Actor, authorize, capability, hookimpl, render
-from openregie_sdk.contributions import DashboardWidget, DemoContext
-from openregie_sdk.registry import Household, Membership
-
-DEMO_TITLES = (
-    "Schulden en wonen",
-    "Opvoedondersteuning",
-    "Zorg na ziekenhuisopname",
-    "Werk en inkomen",
-)
+from openregie_casemanagement import codes
+from openregie_casemanagement.access import READ, WRITE, persons_related
+from openregie_casemanagement.models import Case
+from openregie_casemanagement.services.cases import teams_for_new_case, visible_cases_of
+from openregie_casemanagement.services.common import MODULE
+from openregie_casemanagement.services.worklists import own_open_case_count, subjects_of
+from openregie_sdk import Actor, audit, authorize, db_session, hookimpl, render
+from openregie_sdk.contributions import DashboardWidget, Panel
+from openregie_sdk.registry import Team
 
 
 @hookimpl
 def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
-    if not authorize("casemanagement.case.read"):
+    if not authorize(READ):
         return []
-    count = capability("casemanagement").open_case_count()
-    body = render("casemanagement/widget.html", open_cases=count)
-    return [DashboardWidget(title="Casussen", body=body, order=10)]
+    body = render("casemanagement/widget.html", open_cases=own_open_case_count(actor))
+    return [DashboardWidget(title=gettext("Casussen"), body=body, order=10)]
 
 
 @hookimpl
 def openregie_person_relations(actor: Actor) -> list[ColumnElement[bool]]:
-    relation = persons_in_cases_of_my_teams(actor)
+    relation = persons_related(actor)
     return [relation] if relation is not None else []
 
 
+def _panel(cases: list[Case], new_case_url: str | None) -> Panel:
+    team_ids = {c.team_id for c in cases}
+    team_names: dict[Any, str] = (
+        dict(db_session().execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
+        if team_ids
+        else {}
+    )
+    if cases:
+        # The panel shows the cases' titles and statuses: a read of their persons' data.
+        audit.record("read", READ, "person", subjects_of([c.id for c in cases]), module=MODULE)
+    body = render(
+        "casemanagement/panel_cases.html",
+        cases=cases,
+        statuses=codes.STATUSES,
+        team_names=team_names,
+        new_case_url=new_case_url,
+    )
+    return Panel(title=gettext("Casussen"), body=body, order=10)
+
+
 @hookimpl
-def openregie_demo_data(context: DemoContext) -> None:
-    """About a third of the demo households get a case of a team, with one of its members
-    as case manager; a quarter of those are closed."""
-    session = context.session
-    if session.scalar(select(func.count()).select_from(Case)):
-        return
-    households = session.scalars(select(Household.id).order_by(Household.id)).all()
-    teams = session.execute(
-        select(Membership.team_id, Membership.user_id).order_by(
-            Membership.team_id, Membership.user_id
-        )
-    ).all()
-    if not households or not teams:
-        return
-    today = dt.date.today()
-    rows = []
-    for index, household_id in enumerate(households):
-        if context.rng.random() > 0.35:
-            continue
-        team_id, case_manager_id = context.rng.choice(teams)
-        opened = today - dt.timedelta(days=context.rng.randint(5, 400))
-        closed = index % 4 == 0
-        rows.append(
-            {
-                "id": uuid.UUID(int=context.rng.getrandbits(128)),
-                "household_id": household_id,
-                "team_id": team_id,
-                "case_manager_id": case_manager_id,
-                "title": context.rng.choice(DEMO_TITLES),
-                "status": CLOSED
-                if closed
-                else context.rng.choice(("intake", "plan", "uitvoering")),
-                "opened_on": opened,
-                "closed_on": today if closed else None,
-            }
-        )
-    if rows:
-        session.execute(insert(Case), rows)
-    context.progress(f"casemanagement: {len(rows)} cases")
+def openregie_household_panels(actor: Actor, household: Any) -> list[Panel]:
+    """The household's cases the actor may see, and "Nieuwe casus" when they may open one
+    (core shows the page only to actors who see at least one member)."""
+    if not authorize(READ):
+        return []
+    cases = visible_cases_of(actor, household_id=household.id)
+    new_case_url = (
+        url_for("casemanagement.new_case", household=household.id)
+        if authorize(WRITE) and teams_for_new_case(actor)
+        else None
+    )
+    return [_panel(cases, new_case_url)]
+
+
+@hookimpl
+def openregie_person_panels(actor: Actor, person: Any) -> list[Panel]:
+    """The cases concerning the person that the actor may see."""
+    if not authorize(READ):
+        return []
+    return [_panel(visible_cases_of(actor, person_id=person.id), None)]

@@ -17,10 +17,13 @@ def new_case(db):
     fresh team; a new household unless one is given. Returns the case."""
     team = Team(name=f"Team {uuid.uuid4().hex[:6]}", kind="integral")
     db.add(team)
-    db.flush()
+    db.commit()
 
     def make(
-        household_id: uuid.UUID | None = None, status: str = "intake", days_ago: int = 1
+        household_id: uuid.UUID | None = None,
+        status: str = "intake",
+        days_ago: int = 1,
+        case_manager_id: uuid.UUID | None = None,
     ) -> Case:
         if household_id is None:
             household = Household(name=f"Gezin {uuid.uuid4().hex[:6]}")
@@ -33,6 +36,7 @@ def new_case(db):
             title=f"casus {days_ago}",
             status=status,
             opened_on=dt.date(2026, 6, 1) - dt.timedelta(days=days_ago),
+            case_manager_id=case_manager_id,
         )
         db.add(case)
         db.commit()
@@ -60,17 +64,23 @@ def test_open_case_count_leaves_out_closed_cases(app, new_case):
     assert capability("casemanagement").open_case_count() == 2
 
 
-def test_dashboard_widget_shows_open_cases_to_professionals(app, client, login_as, new_case):
-    new_case(status="intake")
-    new_case(status="plan")
-    login_as("professional")
+def test_dashboard_widget_shows_the_professionals_own_open_cases_and_links_the_worklist(
+    app, client, login_as, new_case
+):
+    me = login_as("professional")
+    new_case(status="intake", case_manager_id=me.id)
+    new_case(status="plan", case_manager_id=me.id)
+    new_case(status="afgesloten", case_manager_id=me.id)
+    new_case(status="plan")  # someone else's
     page = client.get("/start")
     assert page.status_code == 200
-    assert "2 casussen zijn open." in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "U bent regisseur van 2 open casussen." in html
+    assert 'href="/casussen/?kind=mine"' in html
 
 
 def test_dashboard_widget_is_hidden_from_policy_officers(app, client, login_as):
     login_as("policy_officer")
     page = client.get("/start")
     assert page.status_code == 200
-    assert "casussen zijn open" not in page.get_data(as_text=True)
+    assert "open casussen" not in page.get_data(as_text=True)
