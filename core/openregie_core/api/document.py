@@ -136,10 +136,10 @@ def _declare_docs_public(app: Flask) -> None:
     """The document, the docs pages and their assets need no login (see the route check)."""
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in DOC_BLUEPRINTS:
-            app.view_functions[rule.endpoint] = _public_view(app.view_functions[rule.endpoint])
+            app.view_functions[rule.endpoint] = public_view(app.view_functions[rule.endpoint])
 
 
-def _public_view(view: Any) -> Any:
+def public_view(view: Any) -> Any:
     # Static-file views are bound methods, which take no attributes: wrap them.
     @functools.wraps(view)
     def public_view(*args: Any, **kwargs: Any) -> Any:

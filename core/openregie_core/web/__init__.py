@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
-from openregie_core.api.document import DOCS_CSP, DOCS_PAGE
+from openregie_core.api.document import DOCS_CSP, DOCS_PAGE, public_view
 from openregie_core.i18n import LANGUAGES, N_, TRANSLATIONS
 from openregie_core.modules.states import ModuleSet
 
@@ -130,6 +130,11 @@ def _register(app: Flask, blueprint: Any, url_prefix: str | None) -> None:
         app.register_api(blueprint, url_prefix=url_prefix)  # type: ignore[attr-defined]
     else:
         app.register_blueprint(blueprint, url_prefix=url_prefix)
+        # A module's own static files (a blueprint `static_folder`: its stylesheet) are
+        # public like core's: they hold no data.
+        endpoint = f"{blueprint.name}.static"
+        if blueprint.has_static_folder and endpoint in app.view_functions:
+            app.view_functions[endpoint] = public_view(app.view_functions[endpoint])
 
 
 def _add_module_templates(app: Flask, modules: ModuleSet) -> None:

@@ -10,12 +10,19 @@ into pages (404, 400 with the field, 409 keeping the user's input).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, render_template
 from sqlalchemy.orm.exc import StaleDataError
 
 from openregie_sdk import db_session
 
-blueprint = Blueprint("casemanagement", __name__)
+blueprint = Blueprint(
+    "casemanagement",
+    __name__,
+    static_folder=str(Path(__file__).parent.parent / "static"),
+    static_url_path="/static",
+)
 
 
 @blueprint.errorhandler(StaleDataError)
