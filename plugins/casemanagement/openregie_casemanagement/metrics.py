@@ -204,38 +204,40 @@ def waiting_time(filters: MetricFilters) -> Any:
     )
 
 
-def zrm_progress(filters: MetricFilters) -> Any:
-    first_intake = (
+def _numbered_assessments(
+    name: str, moment: str, condition: ColumnElement[bool], order_by: tuple[Any, ...]
+) -> Any:
+    """The ZRM assessments at `moment` meeting `condition`, numbered per case (`n`, from 1)
+    in the order `order_by`."""
+    return (
         select(
             ZrmAssessment.id.label("id"),
             ZrmAssessment.case_id.label("case_id"),
             func.row_number()
-            .over(
-                partition_by=ZrmAssessment.case_id,
-                order_by=(ZrmAssessment.assessed_on, ZrmAssessment.created_at, ZrmAssessment.id),
-            )
+            .over(partition_by=ZrmAssessment.case_id, order_by=order_by)
             .label("n"),
         )
-        .where(ZrmAssessment.moment == "intake", ZrmAssessment.assessed_on <= filters.period_end)
-        .subquery("first_intake")
+        .where(ZrmAssessment.moment == moment, condition)
+        .subquery(name)
     )
-    latest_evaluation = (
-        select(
-            ZrmAssessment.id.label("id"),
-            ZrmAssessment.case_id.label("case_id"),
-            func.row_number()
-            .over(
-                partition_by=ZrmAssessment.case_id,
-                order_by=(
-                    ZrmAssessment.assessed_on.desc(),
-                    ZrmAssessment.created_at.desc(),
-                    ZrmAssessment.id.desc(),
-                ),
-            )
-            .label("n"),
-        )
-        .where(ZrmAssessment.moment == "evaluation", _in_period(ZrmAssessment.assessed_on, filters))
-        .subquery("latest_evaluation")
+
+
+def zrm_progress(filters: MetricFilters) -> Any:
+    first_intake = _numbered_assessments(
+        "first_intake",
+        "intake",
+        ZrmAssessment.assessed_on <= filters.period_end,
+        (ZrmAssessment.assessed_on, ZrmAssessment.created_at, ZrmAssessment.id),
+    )
+    latest_evaluation = _numbered_assessments(
+        "latest_evaluation",
+        "evaluation",
+        _in_period(ZrmAssessment.assessed_on, filters),
+        (
+            ZrmAssessment.assessed_on.desc(),
+            ZrmAssessment.created_at.desc(),
+            ZrmAssessment.id.desc(),
+        ),
     )
     intake_score = ZrmScore.__table__.alias("intake_score")
     evaluation_score = ZrmScore.__table__.alias("evaluation_score")

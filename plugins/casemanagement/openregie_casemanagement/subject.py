@@ -61,6 +61,7 @@ from openregie_casemanagement.models import (
     ZrmAssessment,
     ZrmScore,
 )
+from openregie_casemanagement.services.allocations import FIELDS as allocation_fields
 from openregie_sdk import db_session, hookimpl
 from openregie_sdk.contributions import ErasureOutcome, SubjectExportSection
 from openregie_sdk.registry import HouseholdMember, Person, Team
@@ -117,24 +118,8 @@ CASE_FIELDS = (
     "closure_reason",
     "evaluation_due_on",
 )
-ALLOCATION_FIELDS = (
-    "id",
-    "case_id",
-    "law",
-    "product_category",
-    "product_code",
-    "provider_name",
-    "provider_agb",
-    "volume",
-    "unit",
-    "frequency",
-    "requested_on",
-    "decided_on",
-    "start_on",
-    "end_on",
-    "status",
-    "stop_reason",
-)
+# An allocation's fields but its person (the export is the person's own).
+ALLOCATION_FIELDS = ("id", "case_id", *(f for f in allocation_fields if f != "person_id"))
 
 
 @hookimpl

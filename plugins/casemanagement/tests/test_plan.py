@@ -20,28 +20,6 @@ from openregie_sdk.testing.plugin import csrf_token_in
 TODAY = dt.date.today()
 
 
-@pytest.fixture
-def bearer(app: Any) -> Any:
-    """`bearer(user)`: headers with a personal API token of the user (all their grants)."""
-    from openregie_core.auth.tokens import create_client
-
-    def make(user: Any) -> dict[str, str]:
-        runtime = app.extensions["openregie"]
-        with app.app_context():
-            session = runtime.session_factory()
-            _, token = create_client(
-                session,
-                name="Koppeling",
-                scopes=["casemanagement.case.read", "casemanagement.case.write"],
-                known_permissions=runtime.permissions,
-                user_id=user.id,
-            )
-            session.close()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
-
-
 def _plan_with_goal(db: Any, world: Any, case: Case, actor: Any) -> tuple[Any, Any]:
     goal = service.add_goal(
         case.id,

@@ -5,7 +5,6 @@ bad input is refused naming the field."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -15,27 +14,6 @@ from openregie_sdk.capabilities.casemanagement import Refused
 from openregie_sdk.testing.plugin import csrf_token_in
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def bearer(app: Any) -> Any:
-    from openregie_core.auth.tokens import create_client
-
-    def make(user: Any) -> dict[str, str]:
-        runtime = app.extensions["openregie"]
-        with app.app_context():
-            session = runtime.session_factory()
-            _, token = create_client(
-                session,
-                name="Koppeling",
-                scopes=["casemanagement.case.read", "casemanagement.case.write"],
-                known_permissions=runtime.permissions,
-                user_id=user.id,
-            )
-            session.close()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 def test_scores_are_shown_per_domain_with_intake_against_the_latest_evaluation(

@@ -10,10 +10,11 @@ from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 from flask_openapi3.request import validate_request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from openregie_casemanagement.access import ALLOCATE, READ
 from openregie_casemanagement.api import blueprint, fail
+from openregie_casemanagement.api.common import CasePath, InModel, OutModel
 from openregie_casemanagement.models import Allocation
 from openregie_casemanagement.services import allocations as service
 from openregie_sdk import current_actor, db_session, requires
@@ -46,18 +47,12 @@ ProviderName = Annotated[
 Volume = Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)]
 
 
-class CasePath(BaseModel):
-    case_id: uuid.UUID
-
-
 class AllocationPath(BaseModel):
     allocation_id: uuid.UUID
 
 
-class AllocationOut(BaseModel):
+class AllocationOut(OutModel):
     """An allocation; `waiting_days` runs from the decision to the start of care."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
     case_id: uuid.UUID
@@ -93,10 +88,8 @@ class AllocationList(BaseModel):
     items: list[AllocationOut]
 
 
-class AllocationIn(BaseModel):
+class AllocationIn(InModel):
     """A new allocation for a person the case concerns or a member of its household."""
-
-    model_config = ConfigDict(extra="forbid")
 
     person_id: uuid.UUID
     law: Law
@@ -114,11 +107,9 @@ class AllocationIn(BaseModel):
     status: Status = "requested"
 
 
-class AllocationChange(BaseModel):
+class AllocationChange(InModel):
     """A change of an allocation: only the fields given change (null clears a date).
     `version` is the version read; a stale one is a 409 and nothing changes."""
-
-    model_config = ConfigDict(extra="forbid")
 
     version: int
     status: Status | None = None

@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from http import HTTPStatus
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 from flask_openapi3.request import validate_request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from openregie_casemanagement import codes
 from openregie_casemanagement.access import READ, TRANSFER, WRITE
 from openregie_casemanagement.api import blueprint, fail
+from openregie_casemanagement.api.common import CasePath, InModel, OutModel
 from openregie_casemanagement.models import Case, Involvement
 from openregie_casemanagement.services import cases as service
 from openregie_casemanagement.services.worklists import KINDS, SORTS, WorklistRow, worklist
@@ -48,10 +49,6 @@ Version = Annotated[int, Field(ge=1, description="The case's version this change
 # -- input ---------------------------------------------------------------------------------
 
 
-class CasePath(BaseModel):
-    case_id: uuid.UUID
-
-
 class InvolvementPath(BaseModel):
     case_id: uuid.UUID
     involvement_id: uuid.UUID
@@ -71,7 +68,7 @@ class WorklistQuery(BaseModel):
     page: Annotated[int, Field(ge=1, le=100000)] = 1
 
 
-class CaseIn(BaseModel):
+class CaseIn(BaseModel):  # not InModel: ruff reads only BaseModel as pydantic (RUF012)
     """A new case (status "aanmelding"). `person_ids` are current members of the household;
     the caller becomes the case manager unless `case_manager_id` names another current
     member of the team."""
@@ -89,11 +86,9 @@ class CaseIn(BaseModel):
     case_manager_id: uuid.UUID | None = None
 
 
-class CaseChange(BaseModel):
+class CaseChange(InModel):
     """A change of a case's facts: only the fields given change. `version` is the version
     the change is based on; a newer case gives 409 and nothing is written."""
-
-    model_config = ConfigDict(extra="forbid")
 
     version: Version
     title: _text(1, 200) | None = None  # type: ignore[valid-type]
@@ -110,11 +105,9 @@ class CaseChange(BaseModel):
         return {k: v for k, v in given.items() if v is not None or k == "evaluation_due_on"}
 
 
-class TransitionIn(BaseModel):
+class TransitionIn(InModel):
     """A step in the workflow: `status` must be allowed from the current status. Closing
     ("afgesloten") needs `closure_reason` ("anders" also a `reason`)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     status: Status
     version: Version | None = None
@@ -122,19 +115,15 @@ class TransitionIn(BaseModel):
     closure_reason: ClosureReason | None = None
 
 
-class ReopenIn(BaseModel):
+class ReopenIn(InModel):
     """Reopen a closed case (back to intake), with a reason."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reason: _text(1, 2000)  # type: ignore[valid-type]
     version: Version | None = None
 
 
-class TransferIn(BaseModel):
+class TransferIn(InModel):
     """Transfer to a team and a case manager who is a current member of it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     team_id: uuid.UUID
     case_manager_id: uuid.UUID
@@ -142,12 +131,10 @@ class TransferIn(BaseModel):
     version: Version | None = None
 
 
-class InvolvementIn(BaseModel):
+class InvolvementIn(InModel):
     """An involved party: a professional (`user_id` of any active professional; `role`
     optional) or an external party without a login (`name` and `role` required, `phone`
     and `email` optional)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: InvolvementKind
     user_id: uuid.UUID | None = None
@@ -160,11 +147,7 @@ class InvolvementIn(BaseModel):
 # -- output --------------------------------------------------------------------------------
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class InvolvementOut(_Out):
+class InvolvementOut(OutModel):
     id: uuid.UUID
     kind: str
     user_id: uuid.UUID | None
@@ -177,7 +160,7 @@ class InvolvementOut(_Out):
     added_at: dt.datetime
 
 
-class TransitionOut(_Out):
+class TransitionOut(OutModel):
     kind: str = Field(description="status, reopen or transfer")
     from_status: str | None
     to_status: str | None
@@ -188,7 +171,7 @@ class TransitionOut(_Out):
     by_user_id: uuid.UUID | None
 
 
-class CaseOut(_Out):
+class CaseOut(OutModel):
     id: uuid.UUID
     household_id: uuid.UUID
     team_id: uuid.UUID
@@ -234,26 +217,16 @@ class CaseOut(_Out):
         )
 
 
-class CaseRowOut(_Out):
-    id: uuid.UUID
-    title: str
-    status: str
-    urgency: str
-    team_id: uuid.UUID
-    team_name: str
-    household_id: uuid.UUID
-    household_name: str
-    case_manager_id: uuid.UUID | None
-    case_manager_name: str | None
-    opened_on: dt.date
-    last_contact_on: dt.date
-    evaluation_due_on: dt.date | None
-    overdue_actions: int
-    open_requests: int
-    version: int
+# A worklist row as the API shows it: the fields of the service's `WorklistRow`, one for one.
+CaseRowOut = create_model(
+    "CaseRowOut",
+    __base__=OutModel,
+    __module__=__name__,
+    **{name: (hint, ...) for name, hint in get_type_hints(WorklistRow).items()},
+)
 
 
-class CasePage(_Out):
+class CasePage(OutModel):
     items: list[CaseRowOut]
     total: int
     page: int

@@ -11,10 +11,11 @@ from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 from flask_openapi3.request import validate_request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from openregie_casemanagement.access import READ, WRITE
 from openregie_casemanagement.api import blueprint, fail
+from openregie_casemanagement.api.common import CasePath, InModel
 from openregie_casemanagement.services import plan as service
 from openregie_casemanagement.services.plan import PartyRef
 from openregie_sdk import current_actor, db_session, requires
@@ -48,14 +49,6 @@ LifeDomain = Literal[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CasePath(BaseModel):
-    case_id: uuid.UUID
-
-
 class VersionPath(BaseModel):
     case_id: uuid.UUID
     number: int = Field(ge=1)
@@ -69,7 +62,7 @@ class ActionPath(BaseModel):
     action_id: uuid.UUID
 
 
-class PartyIn(_In):
+class PartyIn(InModel):
     """A goal's owner or an action's assignee: a resident (person id), a professional
     (user id) or an external party (involvement id) of the case."""
 
@@ -80,7 +73,7 @@ class PartyIn(_In):
         return PartyRef(self.kind, self.id)
 
 
-class GoalIn(_In):
+class GoalIn(InModel):
     """A new goal, in the family's own words. Adding to an agreed plan starts a new draft
     version."""
 
@@ -90,7 +83,7 @@ class GoalIn(_In):
     target_date: dt.date | None = None
 
 
-class GoalChange(_In):
+class GoalChange(InModel):
     """Only the fields given change (null clears owner or target date). Text, life domain,
     owner and target date are content (a new draft version of an agreed plan); status is
     progress. `version` is the goal's version read: a stale one is a 409."""
@@ -103,13 +96,13 @@ class GoalChange(_In):
     status: GoalStatus | None = None
 
 
-class ActionIn(_In):
+class ActionIn(InModel):
     description: Text
     assignee: PartyIn | None = None
     due_on: dt.date | None = None
 
 
-class ActionChange(_In):
+class ActionChange(InModel):
     """Only the fields given change. Description, assignee and due date are content;
     status is progress (recorded with who and when). `version`: 409 when stale."""
 
@@ -120,14 +113,14 @@ class ActionChange(_In):
     status: ActionStatus | None = None
 
 
-class ProposalDecision(_In):
+class ProposalDecision(InModel):
     """Accept a family's proposal into the plan, or mark it discussed (not taken over)."""
 
     version: int
     decision: Literal["accepted", "discussed"]
 
 
-class AgreeIn(_In):
+class AgreeIn(InModel):
     """Agree the current draft: the plan's `version` read, the date (not in the future)
     and the family members who agreed (at least one); the caller agrees as case manager."""
 
@@ -147,7 +140,7 @@ class VersionList(BaseModel):
     items: list[PlanVersionSummary]
 
 
-class ZrmIn(_In):
+class ZrmIn(InModel):
     """A ZRM assessment: a score 1-5 per life domain (at least one)."""
 
     moment: Literal["intake", "evaluation"]

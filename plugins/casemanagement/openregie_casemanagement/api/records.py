@@ -8,21 +8,21 @@ by its content, not its name or declared type."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
-from flask import send_file
 from flask_openapi3 import FileStorage
 from flask_openapi3.request import validate_request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from openregie_casemanagement.access import READ, WRITE, load_case
 from openregie_casemanagement.api import blueprint, fail
+from openregie_casemanagement.api.common import CasePath, InModel, OutModel
 from openregie_casemanagement.models import AppointmentRequest, ContactMoment, Document, Note
 from openregie_casemanagement.services import records
 from openregie_casemanagement.services.common import audit_case
+from openregie_casemanagement.web.common import document_download
 from openregie_sdk import current_actor, db_session, requires
 from openregie_sdk.api import ErrorOut, ValidationErrorOut
 from openregie_sdk.capabilities.casemanagement import CaseManagementError, NotFound
@@ -32,19 +32,7 @@ Channel = Literal["home_visit", "office", "phone", "video", "message"]
 Confidentiality = Literal["case_manager", "case_team", "all_involved"]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 # -- paths ------------------------------------------------------------------------------------
-
-
-class RecordsCasePath(BaseModel):
-    case_id: uuid.UUID
 
 
 class DocumentPath(BaseModel):
@@ -58,7 +46,7 @@ class AppointmentPath(BaseModel):
 # -- contact moments --------------------------------------------------------------------------
 
 
-class ContactMomentIn(_In):
+class ContactMomentIn(InModel):
     occurred_at: dt.datetime = Field(
         description="When it happened, with a time zone offset; at most a day ahead."
     )
@@ -70,7 +58,7 @@ class ContactMomentIn(_In):
     visible_to_resident: bool = False
 
 
-class ContactMomentOut(_Out):
+class ContactMomentOut(OutModel):
     id: uuid.UUID
     case_id: uuid.UUID
     occurred_at: dt.datetime
@@ -82,7 +70,7 @@ class ContactMomentOut(_Out):
     created_at: dt.datetime
 
 
-class ContactMomentList(_Out):
+class ContactMomentList(OutModel):
     items: list[ContactMomentOut]
 
 
@@ -92,7 +80,7 @@ class ContactMomentList(_Out):
 )
 @requires(READ)
 @validate_request()
-def list_contact_moments(path: RecordsCasePath) -> Any:
+def list_contact_moments(path: CasePath) -> Any:
     """List a case's contact moments
 
     Newest first. Audited as a read of the case's persons.
@@ -112,7 +100,7 @@ def list_contact_moments(path: RecordsCasePath) -> Any:
 )
 @requires(WRITE)
 @validate_request()
-def add_contact_moment(path: RecordsCasePath, body: ContactMomentIn) -> Any:
+def add_contact_moment(path: CasePath, body: ContactMomentIn) -> Any:
     """Record a contact moment"""
     try:
         moment: ContactMoment = records.add_contact_moment(
@@ -133,7 +121,7 @@ def add_contact_moment(path: RecordsCasePath, body: ContactMomentIn) -> Any:
 # -- notes --------------------------------------------------------------------------------------
 
 
-class NoteIn(_In):
+class NoteIn(InModel):
     text: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=records.NOTE_MAX)
     ]
@@ -143,7 +131,7 @@ class NoteIn(_In):
     )
 
 
-class NoteOut(_Out):
+class NoteOut(OutModel):
     id: uuid.UUID
     case_id: uuid.UUID
     text: str
@@ -152,14 +140,14 @@ class NoteOut(_Out):
     created_at: dt.datetime
 
 
-class NoteList(_Out):
+class NoteList(OutModel):
     items: list[NoteOut]
 
 
 @blueprint.get("/cases/<uuid:case_id>/notes", responses={200: NoteList, 404: ErrorOut})
 @requires(READ)
 @validate_request()
-def list_notes(path: RecordsCasePath) -> Any:
+def list_notes(path: CasePath) -> Any:
     """List the notes of a case the caller may read
 
     Filtered by each note's confidentiality level; newest first.
@@ -177,7 +165,7 @@ def list_notes(path: RecordsCasePath) -> Any:
 )
 @requires(WRITE)
 @validate_request()
-def add_note(path: RecordsCasePath, body: NoteIn) -> Any:
+def add_note(path: CasePath, body: NoteIn) -> Any:
     """Write a note
 
     Notes are a journal: they cannot be changed or deleted afterwards.
@@ -203,7 +191,7 @@ class DocumentUpload(BaseModel):
     shared_with_resident: bool = False
 
 
-class DocumentOut(_Out):
+class DocumentOut(OutModel):
     id: uuid.UUID
     case_id: uuid.UUID
     filename: str
@@ -217,18 +205,18 @@ class DocumentOut(_Out):
     uploaded_at: dt.datetime
 
 
-class DocumentList(_Out):
+class DocumentList(OutModel):
     items: list[DocumentOut]
 
 
-class DocumentChange(_In):
+class DocumentChange(InModel):
     shared_with_resident: bool
 
 
 @blueprint.get("/cases/<uuid:case_id>/documents", responses={200: DocumentList, 404: ErrorOut})
 @requires(READ)
 @validate_request()
-def list_documents(path: RecordsCasePath) -> Any:
+def list_documents(path: CasePath) -> Any:
     """List a case's documents"""
     try:
         rows = records.documents(current_actor(), path.case_id)
@@ -243,7 +231,7 @@ def list_documents(path: RecordsCasePath) -> Any:
 )
 @requires(WRITE)
 @validate_request()
-def upload_document(path: RecordsCasePath, form: DocumentUpload) -> Any:
+def upload_document(path: CasePath, form: DocumentUpload) -> Any:
     """Upload a document
 
     `multipart/form-data` with the file in `file`. Refused (400, field `file`) when it is
@@ -311,25 +299,13 @@ def download_document(path: DocumentPath) -> Any:
         document, content = records.open_document(current_actor(), path.document_id)
     except CaseManagementError as error:
         fail(error)
-    response = send_file(
-        io.BytesIO(content),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-        max_age=0,
-        conditional=False,
-        etag=False,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return document_download(document, content)
 
 
 # -- appointment requests -----------------------------------------------------------------------
 
 
-class AppointmentRequestOut(_Out):
+class AppointmentRequestOut(OutModel):
     id: uuid.UUID
     case_id: uuid.UUID
     person_id: uuid.UUID
@@ -342,11 +318,11 @@ class AppointmentRequestOut(_Out):
     handled_at: dt.datetime | None
 
 
-class AppointmentRequestList(_Out):
+class AppointmentRequestList(OutModel):
     items: list[AppointmentRequestOut]
 
 
-class AppointmentHandling(_In):
+class AppointmentHandling(InModel):
     status: Literal["scheduled", "closed"]
 
 
@@ -356,7 +332,7 @@ class AppointmentHandling(_In):
 )
 @requires(READ)
 @validate_request()
-def list_appointment_requests(path: RecordsCasePath) -> Any:
+def list_appointment_requests(path: CasePath) -> Any:
     """List a case's appointment requests from residents
 
     Newest first, all statuses.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,16 +26,15 @@ from openregie_casemanagement.codes import (
 from openregie_casemanagement.models import Case
 from openregie_casemanagement.services import allocations as service
 from openregie_casemanagement.web import blueprint
-from openregie_casemanagement.web.common import case_for_page, case_header
+from openregie_casemanagement.web.common import (
+    case_for_page,
+    choices,
+    render_case_page,
+)
 from openregie_casemanagement.web.errors import STALE_MESSAGE, not_found
 from openregie_sdk import authorize, current_actor, db_session, requires
 from openregie_sdk.capabilities.casemanagement import NotFound, Refused, Stale
 from openregie_sdk.registry import Person
-
-
-def _choices(codes: dict[str, str], empty: str | None = None) -> list[tuple[str, str]]:
-    first = [("", empty)] if empty is not None else []
-    return first + [(key, _(label)) for key, label in codes.items()]
 
 
 class AllocationForm(FlaskForm):
@@ -79,10 +78,10 @@ def _add_form(case: Case) -> AllocationForm:
         select(Person).where(Person.id.in_(ids)).order_by(Person.birth_date, Person.voornamen)
     )
     form.person_id.choices = [(str(p.id), p.full_name) for p in persons]
-    form.law.choices = _choices(LAWS)
-    form.product_category.choices = _choices(PRODUCT_CATEGORIES)
-    form.unit.choices = _choices(UNITS)
-    form.frequency.choices = _choices(FREQUENCIES)
+    form.law.choices = choices(LAWS)
+    form.product_category.choices = choices(PRODUCT_CATEGORIES)
+    form.unit.choices = choices(UNITS)
+    form.frequency.choices = choices(FREQUENCIES)
     # A stopped allocation is recorded by updating it (with its stop reason).
     form.status.choices = [
         (key, _(ALLOCATION_STATUSES[key])) for key in ("requested", "allocated", "started")
@@ -96,7 +95,7 @@ def _update_form(current: str, obj: Any = None) -> AllocationUpdateForm:
     form = AllocationUpdateForm(obj=obj)
     allowed = (current, *service.NEXT_STATUSES.get(current, ()))
     form.status.choices = [(key, _(ALLOCATION_STATUSES[key])) for key in allowed]
-    form.stop_reason.choices = _choices(STOP_REASONS, _("— geen —"))
+    form.stop_reason.choices = choices(STOP_REASONS, _("— geen —"))
     return form
 
 
@@ -133,10 +132,9 @@ def _page(case: Case, form: AllocationForm | None, status: int = 200) -> Any:
             select(Person).where(Person.id.in_({row.person_id for row in rows}))
         )
     }
-    return render_template(
+    return render_case_page(
         "casemanagement/allocations.html",
-        case=case,
-        header=case_header(case),
+        case,
         tab="allocations",
         allocations=rows,
         names=names,
@@ -251,10 +249,9 @@ def allocation_edit(case_id: uuid.UUID, allocation_id: uuid.UUID) -> Any:
     elif form.is_submitted():
         status = 400
     person = db_session().get(Person, row.person_id)
-    return render_template(
+    return render_case_page(
         "casemanagement/allocations_edit.html",
-        case=case,
-        header=case_header(case),
+        case,
         tab="allocations",
         allocation=row,
         person_name=person.full_name if person else "",

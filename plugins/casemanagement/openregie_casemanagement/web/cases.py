@@ -31,7 +31,11 @@ from openregie_casemanagement import codes
 from openregie_casemanagement.access import READ, TRANSFER, WRITE
 from openregie_casemanagement.services import cases as service
 from openregie_casemanagement.web import blueprint
-from openregie_casemanagement.web.common import case_for_page, case_header
+from openregie_casemanagement.web.common import (
+    case_for_page,
+    choices,
+    render_case_page,
+)
 from openregie_casemanagement.web.errors import STALE_MESSAGE, not_found
 from openregie_sdk import audit, current_actor, db_session, requires
 from openregie_sdk.capabilities.casemanagement import (
@@ -42,10 +46,6 @@ from openregie_sdk.capabilities.casemanagement import (
 )
 from openregie_sdk.registry import Household, Team
 from openregie_sdk.users import users
-
-
-def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
-    return [(code, _(label)) for code, label in labels.items()]
 
 
 class CaseFactsForm(FlaskForm):
@@ -64,9 +64,9 @@ class CaseFactsForm(FlaskForm):
 
     def fill_choices(self, persons: list[Any]) -> None:
         self.persons.choices = [(str(p.id), p.full_name) for p in persons]
-        self.referral_source.choices = _choices(codes.REFERRAL_SOURCES)
-        self.urgency.choices = _choices(codes.URGENCIES)
-        self.life_domains.choices = _choices(codes.LIFE_DOMAINS)
+        self.referral_source.choices = choices(codes.REFERRAL_SOURCES)
+        self.urgency.choices = choices(codes.URGENCIES)
+        self.life_domains.choices = choices(codes.LIFE_DOMAINS)
 
 
 class NewCaseForm(CaseFactsForm):
@@ -259,7 +259,7 @@ def _detail(case: Any, status: int = 200, problem: str | None = None, **forms: A
         professional.user_id.choices = [(str(i), n) for i, n in found]
     external = forms.get("external") or ExternalForm(formdata=None)
     close = forms.get("close") or CloseForm(formdata=None, version=version)
-    close.closure_reason.choices = [("", _("Kies een reden")), *_choices(codes.CLOSURE_REASONS)]
+    close.closure_reason.choices = choices(codes.CLOSURE_REASONS, _("Kies een reden"))
     step = forms.get("step") or StepForm(formdata=None, version=version)
     reopen = forms.get("reopen") or ReopenForm(formdata=None, version=version)
     may_transfer = service.may_transfer(actor, case)
@@ -273,10 +273,9 @@ def _detail(case: Any, status: int = 200, problem: str | None = None, **forms: A
     )
     by = users({t.by_user_id for t in transitions if t.by_user_id})
     return (
-        render_template(
+        render_case_page(
             "casemanagement/case_detail.html",
-            case=case,
-            header=case_header(case),
+            case,
             tab="overview",
             persons=service.case_persons(case),
             life_domains=service.case_life_domains(case),
@@ -350,7 +349,7 @@ def case_transition(case_id: uuid.UUID) -> Any:
     form: Any = CloseForm() if closing else StepForm()
     name = "close" if closing else "step"
     if closing:
-        form.closure_reason.choices = [("", _("Kies een reden")), *_choices(codes.CLOSURE_REASONS)]
+        form.closure_reason.choices = choices(codes.CLOSURE_REASONS, _("Kies een reden"))
     if not form.validate_on_submit():
         return _invalid(case_id, name, form)
     try:
@@ -475,7 +474,7 @@ def case_edit(case_id: uuid.UUID) -> Any:
     members = service.visible_household_members(actor, case.household_id)
     concerned = service.case_persons(case)
     known = {p.id for p in members}
-    choices = members + [p for p in concerned if p.id not in known]
+    candidates = members + [p for p in concerned if p.id not in known]
     if request.method == "GET":
         form = EditCaseForm(
             formdata=None,
@@ -490,7 +489,7 @@ def case_edit(case_id: uuid.UUID) -> Any:
         )
     else:
         form = EditCaseForm()
-    form.fill_choices(choices)
+    form.fill_choices(candidates)
     problem = None
     status = 200
     if form.validate_on_submit():
@@ -526,12 +525,11 @@ def case_edit(case_id: uuid.UUID) -> Any:
             return redirect(url_for("casemanagement.case_detail", case_id=case_id), 303)
     elif request.method == "POST":
         status = 400
-    audit.record("read", WRITE, "person", sorted(p.id for p in choices))
+    audit.record("read", WRITE, "person", sorted(p.id for p in candidates))
     return (
-        render_template(
+        render_case_page(
             "casemanagement/case_edit.html",
-            case=case,
-            header=case_header(case),
+            case,
             tab="overview",
             form=form,
             problem=problem,

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -42,7 +41,12 @@ from openregie_casemanagement.models import Action, Case, Goal, Plan
 from openregie_casemanagement.services import plan as service
 from openregie_casemanagement.services.plan import PartyRef
 from openregie_casemanagement.web import blueprint
-from openregie_casemanagement.web.common import case_for_page, case_header
+from openregie_casemanagement.web.common import (
+    case_for_page,
+    choices,
+    local_time,
+    render_case_page,
+)
 from openregie_casemanagement.web.errors import STALE_MESSAGE, not_found
 from openregie_sdk import current_actor, db_session, requires
 from openregie_sdk.capabilities.casemanagement import (
@@ -63,19 +67,9 @@ CODES = {
 }
 
 
-try:
-    LOCAL_ZONE: dt.tzinfo = ZoneInfo("Europe/Amsterdam")
-except ZoneInfoNotFoundError:  # a system without time zone data: UTC rather than fail
-    LOCAL_ZONE = dt.UTC
-
-
-def local_time(moment: dt.datetime | None) -> str:
-    """`31-12-2025 23:59` in Dutch local time (moments are stored in UTC)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+def _plan_page(template: str, case: Case, **values: Any) -> str:
+    """A page of the plan tab, with what every plan template uses."""
+    return render_case_page(template, case, tab="plan", **values, **_context())
 
 
 def _context() -> dict[str, Any]:
@@ -89,11 +83,6 @@ def _context() -> dict[str, Any]:
             "superseded": _("Vastgesteld, vervangen door een nieuwere versie"),
         },
     }
-
-
-def _choices(codes: dict[str, str], empty: str | None = None) -> list[tuple[str, str]]:
-    first = [("", empty)] if empty is not None else []
-    return first + [(key, _(label)) for key, label in codes.items()]
 
 
 class GoalForm(FlaskForm):
@@ -145,17 +134,17 @@ def _party_choices(case: Case) -> list[tuple[str, str]]:
     ]
 
 
-def _goal_form(case: Case, choices: list[tuple[str, str]] | None = None, **kw: Any) -> GoalForm:
+def _goal_form(case: Case, parties: list[tuple[str, str]] | None = None, **kw: Any) -> GoalForm:
     form = GoalForm(**kw)
-    form.life_domain.choices = _choices(LIFE_DOMAINS, _("— kies —"))
-    form.owner.choices = choices if choices is not None else _party_choices(case)
+    form.life_domain.choices = choices(LIFE_DOMAINS, _("— kies —"))
+    form.owner.choices = parties if parties is not None else _party_choices(case)
     return form
 
 
-def _action_form(case: Case, choices: list[tuple[str, str]] | None = None, **kw: Any) -> ActionForm:
+def _action_form(case: Case, parties: list[tuple[str, str]] | None = None, **kw: Any) -> ActionForm:
     form = ActionForm(**kw)
-    form.assignee.choices = choices if choices is not None else _party_choices(case)
-    form.status.choices = _choices(ACTION_STATUSES)
+    form.assignee.choices = parties if parties is not None else _party_choices(case)
+    form.status.choices = choices(ACTION_STATUSES)
     return form
 
 
@@ -220,8 +209,8 @@ def _render_plan(case_id: uuid.UUID, status: int = 200, **forms: Any) -> Any:
         not_found(error)
     case = page.case
     may_write = _may_write(case)
-    choices = _party_choices(case) if may_write else []
-    goal_form = forms.get("goal_form") or _goal_form(case, choices, prefix="goal")
+    parties = _party_choices(case) if may_write else []
+    goal_form = forms.get("goal_form") or _goal_form(case, parties, prefix="goal")
     action_forms: dict[uuid.UUID, ActionForm] = {}
     for row in page.goals + page.proposals:
         given = forms.get("action_form")
@@ -229,21 +218,18 @@ def _render_plan(case_id: uuid.UUID, status: int = 200, **forms: Any) -> Any:
             action_forms[row.goal.id] = given
         elif may_write:
             action_forms[row.goal.id] = _action_form(
-                case, choices, prefix=f"action-{row.goal.id}", formdata=None
+                case, parties, prefix=f"action-{row.goal.id}", formdata=None
             )
     agree_form = forms.get("agree_form") or _agree_form(page.residents, page.plan)
-    return render_template(
+    return _plan_page(
         "casemanagement/plan.html",
-        case=case,
-        header=case_header(case),
-        tab="plan",
+        case,
         page=page,
         may_write=may_write,
         goal_form=goal_form,
         action_forms=action_forms,
         agree_form=agree_form,
         status_error=forms.get("status_error"),
-        **_context(),
     ), status
 
 
@@ -349,15 +335,12 @@ def goal_edit(case_id: uuid.UUID, goal_id: uuid.UUID) -> Any:
     elif form.is_submitted():
         status = 400
     names = service.PartyNames([service.owner_of(goal)])
-    return render_template(
+    return _plan_page(
         "casemanagement/plan_goal_edit.html",
-        case=case,
-        header=case_header(case),
-        tab="plan",
+        case,
         goal=goal,
         owner_name=names.name(service.owner_of(goal)),
         form=form,
-        **_context(),
     ), status
 
 
@@ -397,16 +380,13 @@ def action_edit(case_id: uuid.UUID, action_id: uuid.UUID) -> Any:
         status = 400
     goal = db_session().get(Goal, action.goal_id)
     names = service.PartyNames([service.assignee_of(action)])
-    return render_template(
+    return _plan_page(
         "casemanagement/plan_action_edit.html",
-        case=case,
-        header=case_header(case),
-        tab="plan",
+        case,
         goal=goal,
         action=action,
         assignee_name=names.name(service.assignee_of(action)),
         form=form,
-        **_context(),
     ), status
 
 
@@ -440,7 +420,7 @@ def _status_update(case_id: uuid.UUID, kind: str, item_id: uuid.UUID) -> Any:
         _case_goal(case, item_id) if kind == "goal" else _case_action(case, item_id)
     )
     form = StatusForm()
-    form.status.choices = _choices(GOAL_STATUSES if kind == "goal" else ACTION_STATUSES)
+    form.status.choices = choices(GOAL_STATUSES if kind == "goal" else ACTION_STATUSES)
     if not form.validate_on_submit():
         return _render_plan(case.id, 400, status_error=(item.id, _("Kies een status.")))
     try:
@@ -573,14 +553,11 @@ def plan_version_page(case_id: uuid.UUID, number: int) -> Any:
     except NotFound as error:
         not_found(error)
     view = service.plan_version_view(case, number)
-    return render_template(
+    return _plan_page(
         "casemanagement/plan_version.html",
-        case=case,
-        header=case_header(case),
-        tab="plan",
+        case,
         version=version,
         view=view,
-        **_context(),
     )
 
 
@@ -599,7 +576,7 @@ def _zrm_form() -> Any:
     for domain, label in LIFE_DOMAINS.items():
         setattr(Form, f"score_{domain}", SelectField(_l(label), validators=[Optional()]))
     form = Form()
-    form.moment.choices = _choices(ZRM_MOMENTS)
+    form.moment.choices = choices(ZRM_MOMENTS)
     score_choices = [("", _("— geen score —"))] + [
         (str(k), _(label)) for k, label in ZRM_SCORES.items()
     ]
@@ -645,16 +622,13 @@ def zrm_page(case_id: uuid.UUID) -> Any:
         else:
             status = 400
     overview = service.zrm_overview(case.id, current_actor())
-    return render_template(
+    return _plan_page(
         "casemanagement/zrm.html",
-        case=case,
-        header=case_header(case),
-        tab="plan",
+        case,
         overview=overview,
         form=form,
         score_fields=[getattr(form, f"score_{d}") for d in LIFE_DOMAINS],
         may_write=may_write,
-        **_context(),
     ), status
 
 

@@ -6,13 +6,11 @@ the actor's relation to the case and record the audit log."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,27 +29,20 @@ from openregie_casemanagement.codes import (
 from openregie_casemanagement.models import Case, Document
 from openregie_casemanagement.services import records
 from openregie_casemanagement.web import blueprint
-from openregie_casemanagement.web.common import case_for_page, case_header
+from openregie_casemanagement.web.common import (
+    LOCAL_ZONE,
+    case_for_page,
+    choices,
+    document_download,
+    local_time,
+    render_case_page,
+)
 from openregie_casemanagement.web.errors import not_found
 from openregie_sdk import current_actor, db_session, requires
 from openregie_sdk.capabilities.casemanagement import CaseManagementError, NotFound
 from openregie_sdk.files import DOCUMENT_TYPES
 from openregie_sdk.registry import Person
 from openregie_sdk.users import users
-
-try:
-    LOCAL_ZONE: dt.tzinfo = ZoneInfo("Europe/Amsterdam")
-except ZoneInfoNotFoundError:  # a system without time zone data: UTC rather than fail
-    LOCAL_ZONE = dt.UTC
-
-
-def local_time(moment: dt.datetime | None) -> str:
-    """`31-12-2025 23:59` in Dutch local time (moments are stored in UTC)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
 
 
 def lines(value: str | None) -> Markup:
@@ -110,13 +101,9 @@ class EmptyForm(FlaskForm):
     """Only the CSRF token (share toggles, appointment buttons)."""
 
 
-def _choices(codes: dict[str, str]) -> list[tuple[str, str]]:
-    return [(value, _(label)) for value, label in codes.items()]
-
-
 def _contact_form() -> ContactForm:
     form = ContactForm()
-    form.channel.choices = _choices(CHANNELS)
+    form.channel.choices = choices(CHANNELS)
     if not form.is_submitted():
         form.occurred_at.data = dt.datetime.now(LOCAL_ZONE).replace(
             second=0, microsecond=0, tzinfo=None
@@ -126,7 +113,7 @@ def _contact_form() -> ContactForm:
 
 def _note_form() -> NoteForm:
     form = NoteForm()
-    form.confidentiality.choices = _choices(CONFIDENTIALITY)
+    form.confidentiality.choices = choices(CONFIDENTIALITY)
     if not form.is_submitted():
         form.confidentiality.data = "case_team"
     return form
@@ -167,10 +154,9 @@ def _contacts(case: Case, form: ContactForm, status: int = 200) -> Any:
         else {}
     )
     return (
-        render_template(
+        render_case_page(
             "casemanagement/contacts.html",
-            case=case,
-            header=case_header(case),
+            case,
             tab="contacts",
             moments=moments,
             requests=requests,
@@ -254,10 +240,9 @@ def handle_appointment_request(case_id: uuid.UUID, request_id: uuid.UUID) -> Any
 def _notes(case: Case, form: NoteForm, status: int = 200) -> Any:
     listed = records.notes(current_actor(), case.id)
     return (
-        render_template(
+        render_case_page(
             "casemanagement/notes.html",
-            case=case,
-            header=case_header(case),
+            case,
             tab="notes",
             notes=listed,
             names=_names(n.created_by_user_id for n in listed),
@@ -321,10 +306,9 @@ def _documents(case: Case, form: DocumentForm, status: int = 200) -> Any:
         mb=records.max_upload_bytes() // (1024 * 1024),
     )
     return (
-        render_template(
+        render_case_page(
             "casemanagement/documents.html",
-            case=case,
-            header=case_header(case),
+            case,
             tab="documents",
             documents=listed,
             names=_names(d.uploaded_by_user_id for d in listed),
@@ -419,17 +403,4 @@ def download_document(case_id: uuid.UUID, document_id: uuid.UUID) -> Any:
         document, content = _case_document(case, document_id, open_content=True)
     except NotFound:
         not_found()
-    response = send_file(
-        io.BytesIO(content),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-        max_age=0,
-        conditional=False,
-        etag=False,
-        last_modified=None,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return document_download(document, content)
