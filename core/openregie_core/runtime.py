@@ -26,6 +26,7 @@ from openregie_core.models.users import User
 from openregie_core.modules.states import ModuleSet
 from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor, ActorKind, Grant
 from openregie_sdk.audit import AccessEntry
+from openregie_sdk.contributions import MetricDefinition
 from openregie_sdk.manifest import Permission
 from openregie_sdk.users import UserInfo
 
@@ -95,6 +96,13 @@ class CoreRuntime:
         session: Session | None = g.get("openregie_session")
         if session is not None:
             mark_failed(session)
+
+    def is_current_session(self, session: Session) -> bool:
+        """Whether `session` is the current request's or command's session (whose audit
+        records this runtime writes), without opening one when there is none."""
+        if has_request_context():
+            return g.get("openregie_session") is session
+        return self._cli_session is session
 
     def close_cli_session(self, failed: bool | None = None) -> None:
         """End the command's session like a request's. Callers close in a `finally` block,
@@ -227,6 +235,10 @@ class CoreRuntime:
             )
         )
         return {row.id: UserInfo(*row) for row in rows}
+
+    # -- reporting --------------------------------------------------------------------------
+    def report_metrics(self) -> list[MetricDefinition]:
+        return self.hooks.report_metrics()
 
     def capability(self, name: str) -> Any:
         return self._providers.get(name)

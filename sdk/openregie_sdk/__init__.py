@@ -19,6 +19,7 @@ from openregie_sdk.runtime import (
     module_settings,
     person_visibility,
     render,
+    report_metrics,
 )
 from openregie_sdk.version import SDK_VERSION
 from openregie_sdk.web import PUBLIC, public, requires
@@ -47,5 +48,6 @@ __all__ = [
     "person_visibility",
     "public",
     "render",
+    "report_metrics",
     "requires",
 ]

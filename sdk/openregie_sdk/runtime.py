@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from openregie_sdk.actors import Actor
     from openregie_sdk.audit import AccessEntry
+    from openregie_sdk.contributions import MetricDefinition
     from openregie_sdk.files import FileStore
     from openregie_sdk.users import UserInfo
 
@@ -51,6 +52,7 @@ class Runtime(Protocol):
     def person_visibility(self) -> ColumnElement[bool]: ...
     def file_store(self) -> FileStore: ...
     def users(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, UserInfo]: ...
+    def report_metrics(self) -> list[MetricDefinition]: ...
 
 
 def runtime() -> Runtime:
@@ -97,3 +99,10 @@ def render(template: str, **context: Any) -> Markup:
     """Render a Jinja template (autoescaped, so the result is safe HTML); pages extend
     `"layout.html"` and fill its blocks; fragments (widgets, panels) stand alone."""
     return Markup(runtime().render(template, **context))  # noqa: S704 - Jinja escaped it
+
+
+def report_metrics() -> list[MetricDefinition]:
+    """The reporting metrics contributed by core and the loaded modules
+    (`openregie_report_metrics`), each a `MetricDefinition` whose query honours
+    `MetricFilters`. A module whose hook fails contributes nothing (the failure is logged)."""
+    return runtime().report_metrics()

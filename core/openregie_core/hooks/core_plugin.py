@@ -7,8 +7,10 @@ from flask import current_app
 from openregie_core.authz.persons import person_is_visible
 from openregie_core.authz.roles import FUNCTIONAL_ADMIN, POLICY_OFFICER, PROFESSIONAL, TEAM_LEAD
 from openregie_core.i18n import N_
+from openregie_core.metrics import definitions as core_metrics
 from openregie_sdk import hookimpl
 from openregie_sdk.actors import Actor
+from openregie_sdk.contributions import MetricDefinition
 from openregie_sdk.manifest import ModuleManifest, NavItem, Permission
 from openregie_sdk.registry import Person
 
@@ -135,6 +137,10 @@ class CorePlugin:
             runtime = current_app.extensions["openregie"]
             return person_is_visible(runtime.session(), actor, runtime.hooks, resource.id)
         return True
+
+    @hookimpl
+    def openregie_report_metrics(self) -> list[MetricDefinition]:
+        return core_metrics()
 
 
 class ManifestContributions:
