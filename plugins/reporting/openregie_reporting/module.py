@@ -15,6 +15,7 @@ MANIFEST = ModuleManifest(
     hooks=("openregie_reporting.hooks",),
     settings="openregie_reporting.settings:ReportingSettings",
     migrations="openregie_reporting.migrations",
+    cli="openregie_reporting.cli:group",
     permissions=(
         Permission(
             name="reporting.dashboard.view",
