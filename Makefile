@@ -9,6 +9,8 @@ PACKAGES := sdk core plugins/casemanagement plugins/consent plugins/portal plugi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# The suite runs on every core (pytest-xdist); each worker builds its own databases.
+PYTEST_ARGS ?= -n auto
 # The accessibility test (tests/browser) drives Debian's chromium through Playwright; it is
 # installed from Debian (never by `playwright install`), with sudo only when not root.
 CHROMIUM := /usr/bin/chromium

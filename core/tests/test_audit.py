@@ -531,3 +531,112 @@ def test_the_head_is_seeded_lazily_with_the_genesis_hash(app, db):
     (written,) = _records(app)
     assert written.prev_hash == GENESIS_HASH
     assert _verify(app).intact
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["8f1d2c3a-0000-4000-8000-000000000001", 'quote " and \\ backslash', "tab\tnewline\n", "é中"],
+)
+def test_a_template_hashes_exactly_as_record_hash(subject):
+    from openregie_core.audit.chain import SHARED_FIELDS, Template, security_json
+
+    now = dt.datetime.now(dt.UTC)
+    security = {
+        "trace_id": uuid.uuid4(),
+        "actor_kind": "user",
+        "actor_id": uuid.uuid4(),
+        "actor_name": 'Zoë "de" Vries \\ \x01',
+        "actor_organisation_id": None,
+        "actor_role": "professional",
+        "on_behalf_of": None,
+        "origin": "127.0.0.1",
+        "created_at": now,
+    }
+    shared = {
+        "trace_id": security["trace_id"],
+        "span_id": "0123456789abcdef",
+        "start_time": now,
+        "end_time": now + dt.timedelta(seconds=1),
+        "action": "create",
+        "processing_activity": "core.registry.import",
+        "data_subject_type": "person",
+        "status": "ok",
+        "module": "core",
+    }
+    assert set(shared) == set(SHARED_FIELDS)
+    template = Template(shared, security_json(security))
+    for prev_hash in (GENESIS_HASH, "a" * 64, 'forged "prev"'):
+        record = {**shared, "data_subject_id": subject, "prev_hash": prev_hash}
+        assert template.hash(subject, prev_hash) == record_hash(record, security)
+
+
+def test_a_field_holding_a_placeholder_falls_back_to_record_hash():
+    from openregie_core.audit.chain import Template, hasher_for, security_json
+
+    now = dt.datetime.now(dt.UTC)
+    security = dict.fromkeys(SECURITY_FIELDS) | {
+        "trace_id": uuid.uuid4(),
+        "actor_kind": "user",
+        "actor_name": "\x00openregie-audit-subject\x00",
+        "created_at": now,
+    }
+    shared = {
+        "trace_id": security["trace_id"],
+        "span_id": "0123456789abcdef",
+        "start_time": now,
+        "end_time": now,
+        "action": "read",
+        "processing_activity": "test",
+        "data_subject_type": "person",
+        "status": "ok",
+        "module": "core",
+    }
+    with pytest.raises(ValueError, match="placeholder"):
+        Template(shared, security_json(security))
+    hasher = hasher_for(shared, security, security_json(security))
+    record = {**shared, "data_subject_id": "x", "prev_hash": GENESIS_HASH}
+    assert hasher("x", GENESIS_HASH) == record_hash(record, security)
+
+
+def test_a_chain_writer_appends_batches_that_link_on_in_one_transaction(app):
+    """How an import's writer thread appends (PostgreSQL): batch after batch on the raw
+    connection, the security record first and once, the head moved at the end; a normal
+    append later in the same transaction links on, and the whole chain verifies."""
+    from openregie_core.audit.chain import ChainWriter, Group, append
+    from openregie_core.audit.recorder import security_of
+    from openregie_sdk.actors import SYSTEM
+
+    engine = app.extensions["openregie"].engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the chain writer is PostgreSQL's (COPY)")
+    security = security_of(SYSTEM, None)
+    now = dt.datetime.now(dt.UTC)
+    shared = {
+        "trace_id": security["trace_id"],
+        "span_id": "0123456789abcdef",
+        "start_time": now,
+        "end_time": now,
+        "action": "create",
+        "processing_activity": "core.registry.import",
+        "data_subject_type": "person",
+        "status": "ok",
+        "module": "core",
+    }
+    with engine.begin() as connection:
+        raw = connection.connection.driver_connection
+        writer = ChainWriter(raw, security, store_security=True)
+        writer.append([Group(shared, [])])  # nothing: no lock, no security record
+        assert (writer.written, writer.security_written) == (0, False)
+        writer.append([Group(shared, ["a", "b"]), Group({**shared, "action": "update"}, ["c"])])
+        writer.append([Group({**shared, "end_time": now + dt.timedelta(seconds=1)}, ["d"])])
+        writer.finish()
+        assert (writer.written, writer.security_written) == (4, True)
+        append(connection, security, [Group(shared, ["e"])], store_security=False)
+    written = _records(app)
+    assert [(r.action, r.data_subject_id) for r in written] == [
+        ("create", "a"), ("create", "b"), ("update", "c"), ("create", "d"), ("create", "e")
+    ]  # fmt: skip
+    assert written[0].prev_hash == GENESIS_HASH
+    assert all(r.prev_hash == before.hash for before, r in itertools.pairwise(written))
+    report = _verify(app)
+    assert (report.checked, report.broken) == (5, None)

@@ -350,3 +350,274 @@ def test_a_large_import_is_audited_in_one_intact_chain(cli, app, municipalities,
     with app.extensions["openregie"].session_factory() as session:
         report = verify(session)
     assert report.intact and report.checked == COPY_THRESHOLD + 200
+
+
+def test_a_large_import_hashes_every_record_as_record_hash_does(cli, app, municipalities, tmp_path):
+    """The batched writer fills a template per group; each hash must still be exactly the
+    documented one (`record_hash`), which `verify`'s own templates do not show by themselves."""
+    from openregie_core.audit.chain import (
+        COPY_THRESHOLD,
+        GENESIS_HASH,
+        RECORD_FIELDS,
+        SECURITY_FIELDS,
+        record_hash,
+    )
+    from openregie_core.models import AuditRecord, AuditSecurity
+
+    header = PERSONS.splitlines()[0]
+    rows = [
+        f"{bsn};Test;;Persoon{index};1990-01-01;;;Markt;1;;7201AB;Zutphen;GM0301"
+        for index, bsn in enumerate(_valid_bsns(COPY_THRESHOLD + 5))
+    ]
+    result = cli("import", "persons", write(tmp_path, "big.csv", "\n".join([header, *rows]) + "\n"))
+    assert result.exit_code == 0, result.output
+    with app.extensions["openregie"].session_factory() as session:
+        written = list(session.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+        security = session.get(AuditSecurity, written[0].trace_id)
+        security_fields = {name: getattr(security, name) for name in SECURITY_FIELDS}
+    assert len(written) == COPY_THRESHOLD + 5 and written[0].prev_hash == GENESIS_HASH
+    for record in written:
+        fields = {name: getattr(record, name) for name in RECORD_FIELDS}
+        assert record.hash == record_hash(fields, security_fields)
+
+
+def test_the_fast_checks_agree_with_person_in_on_every_value(app):
+    """The bulk checks accept a value only as PersonIn does, with the same normalised
+    result; every other row goes through PersonIn and gets its messages."""
+    import itertools
+    import random
+    import uuid
+
+    from openregie_core.registry.csvfile import read_csv
+    from openregie_core.registry.importer import ALIASES, REQUIRED, _check_row, _RowChecker
+
+    tricky = {
+        "bsn": [
+            "111222333",
+            "123456782",
+            "12345678",
+            "123 456 782",
+            "123.456.782",
+            "000000000",
+            "123456789",
+            "１２３４５６７８２",
+            "",
+            "abc",
+            "1234567820",
+        ],
+        "voornamen": ["Jan", "", "x" * 200, "x" * 201, "Émile"],
+        "voorvoegsel": ["", "van der", "x" * 20, "x" * 21],
+        "geslachtsnaam": ["Berg", "", "Çelik", "y" * 200, "y" * 201],
+        "birth_date": [
+            "",
+            "1984-03-02",
+            "02-03-1979",
+            "2-3-1979",
+            "1899-12-31",
+            "1900-01-01",
+            "2999-01-01",
+            "31-02-2000",
+            "19840302",
+            "morgen",
+            dt.date.today().isoformat(),
+        ],
+        "phone": ["", "06 12345678", "+31 (0)6-1234", "0612", "+316123456789012", "06.1234.5678"],
+        "email": ["", "a@b.nl", "a@b", "a b@c.nl", "x" * 250 + "@b.nl"],
+        "street": ["", "Markt", "s" * 201],
+        "house_number": ["", "1", "99999", "100000", "0", "007", "+5", "12.0", "1_0", "٣", "abc"],
+        "house_number_suffix": ["", "A", "z" * 11],
+        "postcode": ["", "7201 hk", "7241AB", "0123AB", "1234SA", "1234 sd", "12345", "7201hk"],
+        "city": ["", "Zutphen", "c" * 121],
+        "municipality": ["", "GM0301", "gm0301", "GM9999"],
+    }
+    rng = random.Random(7)
+    header = list(tricky)
+    lines = [";".join(header)]
+    for _ in range(600):
+        lines.append(";".join(rng.choice(tricky[column]) for column in header))
+    # Each value of each column at least once on an otherwise good row.
+    good = ["123456782", "Jan", "", "Berg", "", "", "", "", "", "", "", "", ""]
+    for position, column in enumerate(header):
+        for value in tricky[column]:
+            row = list(good)
+            row[position] = value
+            lines.append(";".join(row))
+    table, problems = read_csv("\n".join(lines).encode(), ALIASES, REQUIRED)
+    assert table is not None and not problems
+    municipalities = {"GM0301": uuid.uuid4()}
+    with app.test_request_context():
+        for start in range(0, len(table.rows), 97):
+            chunk = table.rows[start : start + 97]
+            for number, values in chunk:
+                fast = _RowChecker(table, municipalities, [])
+                records = fast.check([(number, list(values))])
+                slow = _check_row(table, number, table.fields(list(values)), municipalities)
+                if isinstance(slow, list):
+                    assert not records and fast.problems == slow, values
+                else:
+                    assert records == [slow] and not fast.problems, values
+        # Whole chunks give the same as row by row, duplicates included.
+        checker = _RowChecker(table, municipalities, [])
+        together = list(
+            itertools.chain.from_iterable(
+                checker.check(table.rows[s : s + 97]) for s in range(0, len(table.rows), 97)
+            )
+        )
+        expected, seen, duplicates = [], set(), 0
+        for number, values in table.rows:
+            slow = _check_row(table, number, table.fields(list(values)), municipalities)
+            if not isinstance(slow, list):
+                if slow[0] in seen:
+                    duplicates += 1
+                else:
+                    seen.add(slow[0])
+                    expected.append(slow)
+        assert together == expected
+        assert sum(p.message.startswith("also on row") for p in checker.problems) == duplicates
+
+
+def test_a_bad_row_after_written_chunks_leaves_nothing_even_when_the_caller_commits(
+    app, municipalities, monkeypatch
+):
+    """PostgreSQL writes checked chunks while later ones are checked: a bad row further on
+    rolls back what was written (a savepoint), whatever the caller does next."""
+    from openregie_core.registry import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 1)
+    bad = PERSONS + "123456794;Piet;;Jansen;morgen;;;;;;;;\n"
+    with app.app_context():
+        session = app.extensions["openregie"].session_factory()
+        result = import_persons(session, bad.encode())
+        assert [str(p) for p in result.problems] == [
+            "row 5: birth_date: not a date (write 2024-03-31 or 31-03-2024)"
+        ]
+        session.commit()
+        session.close()
+    assert count(app, Person) == 0
+    with app.app_context():
+        session = app.extensions["openregie"].session_factory()
+        assert import_persons(session, PERSONS.encode()).created == 3
+        session.commit()
+        session.close()
+    assert count(app, Person) == 3
+
+
+def _statuses(app) -> list[tuple[str, str, str]]:
+    from openregie_core.models import AuditRecord
+
+    with app.extensions["openregie"].session_factory() as session:
+        rows = session.execute(
+            select(AuditRecord.action, AuditRecord.data_subject_id, AuditRecord.status).order_by(
+                AuditRecord.id
+            )
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_an_imports_audit_records_written_chunk_by_chunk_verify(
+    cli, app, municipalities, tmp_path, monkeypatch
+):
+    """PostgreSQL appends the records chunk by chunk in the writer thread (SQLite at
+    commit): one per person created or changed, in one intact chain that still shows
+    tampering, and `record_import` does not write them a second time."""
+    from openregie_core.audit.verify import verify
+    from openregie_core.models import AuditRecord, AuditSecurity
+    from openregie_core.registry import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    assert cli("import", "persons", write(tmp_path, "a.csv", PERSONS)).exit_code == 0
+    header = PERSONS.splitlines()[0]
+    changed = PERSONS.replace("Houtmarkt;12", "Houtmarkt;14").splitlines()[1:]
+    more = [
+        f"{bsn};Nieuw;;Persoon{i};1990-01-01;;;Markt;1;;7201AB;Zutphen;GM0301"
+        for i, bsn in enumerate(_valid_bsns(5))
+    ]
+    # Updates and creations spread over several chunks, interleaved in the chain.
+    text = "\n".join([header, more[0], changed[0], *more[1:3], changed[1], *more[3:]]) + "\n"
+    result = cli("import", "persons", write(tmp_path, "b.csv", text))
+    assert result.exit_code == 0, result.output
+    stored = persons(app)
+    records = _statuses(app)
+    assert sorted(records[:3]) == sorted(
+        ("create", str(stored[bsn].id), "ok") for bsn in ("111222333", "123456782", "123456770")
+    )
+    assert sorted(records[3:]) == sorted(
+        [("update", str(stored["111222333"].id), "ok")]
+        + [("create", str(stored[bsn].id), "ok") for bsn in _valid_bsns(5)]
+    )
+    with app.extensions["openregie"].session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(AuditSecurity)) == 2
+        report = verify(session)
+        assert report.intact and report.checked == 9
+        assert cli("audit", "verify").output.strip() == "audit chain intact: 9 records"
+        victim = session.scalars(select(AuditRecord).order_by(AuditRecord.id).offset(5)).first()
+        victim.data_subject_id = str(stored["123456782"].id)
+        session.commit()
+        report = verify(session)
+        assert not report.intact and report.broken.record_id == victim.id
+    assert cli("audit", "verify").exit_code == 1
+
+
+def test_a_failed_import_leaves_no_audit_records_and_the_trace_goes_on(
+    app, municipalities, monkeypatch
+):
+    """In one command's session: a read recorded first, then a file refused after chunks
+    (and their audit records) were written, then a good import. Only the read and the good
+    import's persons are audited, the trace's security record once, the chain intact."""
+    from openregie_core.audit import recorder
+    from openregie_core.audit.verify import verify
+    from openregie_core.models import AuditSecurity
+    from openregie_core.registry import importer
+    from openregie_sdk.audit import record
+
+    monkeypatch.setattr(importer, "CHUNK", 1)
+    runtime = app.extensions["openregie"]
+    bad = PERSONS + "123456794;Piet;;Jansen;morgen;;;;;;;;\n"
+    with app.app_context():
+        session = runtime.session()
+        record("read", "core.registry.view", "person", ["someone"])
+        refused = importer.import_persons(session, bad.encode())
+        assert not refused.ok
+        good = importer.import_persons(session, PERSONS.encode())
+        assert good.created == 3
+        importer.record_import(good)
+        if session.get_bind().dialect.name == "postgresql":
+            # Written by the import's writer thread: nothing left for the commit to write.
+            assert [r.action for r in session.info[recorder.KEY].pending] == ["read"]
+        session.commit()
+        record("read", "core.registry.view", "person", ["someone else"])
+        session.commit()
+        runtime.close_cli_session(failed=False)
+    stored = persons(app)
+    assert sorted(_statuses(app)) == sorted(
+        [("read", "someone", "ok"), ("read", "someone else", "ok")]
+        + [("create", str(p.id), "ok") for p in stored.values()]
+    )
+    with runtime.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(AuditSecurity)) == 1
+        assert verify(session).intact
+
+
+def test_an_import_rolled_back_after_it_wrote_leaves_no_ok_records(
+    app, municipalities, monkeypatch
+):
+    """The caller rolls back after a good import (as the CLI does when a later file is
+    refused): its persons and audit records go; the recorder then writes them as "error"
+    after the command, as for any record whose transaction did not commit."""
+    from openregie_core.audit.verify import verify
+    from openregie_core.registry import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    runtime = app.extensions["openregie"]
+    with app.app_context():
+        session = runtime.session()
+        result = importer.import_persons(session, PERSONS.encode())
+        assert result.created == 3
+        importer.record_import(result)
+        session.rollback()
+        runtime.close_cli_session(failed=False)
+    assert count(app, Person) == 0
+    records = _statuses(app)
+    assert len(records) == 3 and {status for _, _, status in records} == {"error"}
+    with runtime.session_factory() as session:
+        assert verify(session).intact

@@ -4,6 +4,16 @@ Each record's hash is SHA-256 over a canonical JSON document of the previous rec
 the record's own fields (all but `id` and `hash`) and the fields of its security record, so
 changing, removing or inserting a record breaks a link. Appenders serialise on the single
 `AuditChainHead` row, which names the last record and its hash.
+
+The records of one call of `record` (an import: one per person) differ only in their data
+subject and their previous hash, so their canonical documents share everything else: the
+document is rendered once per group as a template with two holes (`Template`), and hashing
+a record is filling the holes and one SHA-256, byte for byte the document `record_hash`
+renders (`openregie audit verify` checks with the same templates).
+
+`append` writes one batch at commit (the recorder); `ChainWriter` appends batch after batch
+in one transaction on a raw PostgreSQL connection (an import's writer thread, chunk by
+chunk), holding the head lock from its first batch until that transaction ends.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -49,14 +60,27 @@ SECURITY_FIELDS = (
     "origin",
     "created_at",
 )
+# The fields the records of one group share: all but the two holes of its template.
+SHARED_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("data_subject_id", "prev_hash"))
 
 # From this many records on (an import), PostgreSQL gets them by COPY: several times faster
 # than a batched INSERT, still one statement, still in the data's transaction.
 COPY_THRESHOLD = 1000
+# COPY column order: the shared fields first, so a group's rows share one rendered prefix.
+COPY_COLUMNS = (*SHARED_FIELDS, "data_subject_id", "prev_hash", "hash")
+_COPY_ROWS = 5000  # rows per write to the COPY stream
 
 records = AuditRecord.__table__
 securities = AuditSecurity.__table__
 head = AuditChainHead.__table__
+
+# json.dumps(..., ensure_ascii=False) of one string, the same (C) function json uses.
+_json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+# COPY text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Placeholders for the holes of a template (found once, else `Template` refuses).
+_SUBJECT_HOLE = _json_string("\x00openregie-audit-subject\x00")
+_PREV_HOLE = _json_string("\x00openregie-audit-prev-hash\x00")
 
 
 def _plain(value: Any) -> Any:
@@ -76,6 +100,10 @@ def security_json(security: Mapping[str, Any]) -> str:
     return _canonical({name: _plain(security[name]) for name in SECURITY_FIELDS})
 
 
+def _document(body: str, security_text: str) -> str:
+    return '{"record":' + body + ',"security":' + security_text + "}"
+
+
 def record_hash(
     record: Mapping[str, Any], security: Mapping[str, Any], security_text: str | None = None
 ) -> str:
@@ -85,8 +113,48 @@ def record_hash(
     if security_text is None:
         security_text = security_json(security)
     body = _canonical({name: _plain(record[name]) for name in RECORD_FIELDS})
-    canonical = '{"record":' + body + ',"security":' + security_text + "}"
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_document(body, security_text).encode("utf-8")).hexdigest()
+
+
+class Template:
+    """The canonical document of records sharing `shared` (every record field but
+    data_subject_id and prev_hash) and a security record, rendered once with two holes.
+    `hash(subject_id, prev_hash)` equals `record_hash` of the full record."""
+
+    __slots__ = ("_end", "_middle", "_start")
+
+    def __init__(self, shared: Mapping[str, Any], security_text: str) -> None:
+        document = {name: _plain(shared[name]) for name in SHARED_FIELDS}
+        document["data_subject_id"] = "\x00openregie-audit-subject\x00"
+        document["prev_hash"] = "\x00openregie-audit-prev-hash\x00"
+        text = _document(_canonical(document), security_text)
+        # Sorted keys put data_subject_id before prev_hash. A field holding a placeholder
+        # (only ever forged) would make a hole ambiguous: then refuse, the caller falls back.
+        if text.count(_SUBJECT_HOLE) != 1 or text.count(_PREV_HOLE) != 1:
+            raise ValueError("a placeholder occurs in the record's fields")
+        start, rest = text.split(_SUBJECT_HOLE)
+        middle, end = rest.split(_PREV_HOLE)
+        self._start = hashlib.sha256(start.encode("utf-8"))
+        self._middle = middle
+        self._end = end
+
+    def hash(self, subject_id: str, prev_hash: str) -> str:
+        digest = self._start.copy()
+        digest.update(
+            (_json_string(subject_id) + self._middle + _json_string(prev_hash) + self._end).encode(
+                "utf-8"
+            )
+        )
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Records of one trace that differ only in their data subject, in chain order:
+    `shared` holds the fields of SHARED_FIELDS."""
+
+    shared: Mapping[str, Any]
+    subject_ids: Sequence[str]
 
 
 def _seed_head(connection: Connection) -> None:
@@ -117,30 +185,47 @@ def lock_head(connection: Connection) -> tuple[int, str]:
     return row[0], row[1]
 
 
+def hasher_for(shared: Mapping[str, Any], security: Mapping[str, Any], security_text: str) -> Any:
+    """hash(subject_id, prev_hash) for the records of one group."""
+    try:
+        return Template(shared, security_text).hash
+    except ValueError:
+
+        def slow(subject_id: str, prev_hash: str) -> str:
+            record = {**shared, "data_subject_id": subject_id, "prev_hash": prev_hash}
+            return record_hash(record, security, security_text)
+
+        return slow
+
+
 def append(
     connection: Connection,
     security: Mapping[str, Any],
-    rows: Sequence[Mapping[str, Any]],
+    groups: Sequence[Group],
     *,
     store_security: bool,
 ) -> None:
-    """Append `rows` (record fields without id, prev_hash and hash) to the chain, all of one
-    trace whose security record is `security`; insert that security record first when
-    `store_security`. The records go in ONE executemany INSERT whatever their number."""
-    if not rows:
+    """Append the records of `groups`, all of one trace whose security record is `security`,
+    to the chain; insert that security record first when `store_security`. The records go
+    in ONE statement whatever their number: an executemany INSERT, or COPY for many on
+    PostgreSQL."""
+    total = sum(len(group.subject_ids) for group in groups)
+    if not total:
         return
     _, last_hash = lock_head(connection)
     if store_security:
         connection.execute(insert(securities), [dict(security)])
-    linked = []
     security_text = security_json(security)
-    for row in rows:
-        record = {**row, "prev_hash": last_hash}
-        record["hash"] = last_hash = record_hash(record, security, security_text)
-        linked.append(record)
-    if connection.dialect.name == "postgresql" and len(linked) >= COPY_THRESHOLD:
-        _copy(connection, linked)
+    if connection.dialect.name == "postgresql" and total >= COPY_THRESHOLD:
+        last_hash = _copy(connection, security, security_text, groups, last_hash)
     else:
+        linked = []
+        for group in groups:
+            hasher = hasher_for(group.shared, security, security_text)
+            for subject_id in group.subject_ids:
+                record = {**group.shared, "data_subject_id": subject_id, "prev_hash": last_hash}
+                record["hash"] = last_hash = hasher(subject_id, last_hash)
+                linked.append(record)
         connection.execute(insert(records), linked)
     # The head lock keeps other appenders out, so the highest id is the last of ours.
     last_id = connection.scalar(select(func.max(records.c.id)))
@@ -149,16 +234,183 @@ def append(
     )
 
 
-def _copy(connection: Connection, linked: Sequence[Mapping[str, Any]]) -> None:
-    """COPY the linked records, in chain order (ids follow the insert order)."""
-    from psycopg import sql
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.datetime):
+        value = value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
 
-    columns = list(linked[0])
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(records.name), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+
+def _copy(
+    connection: Connection,
+    security: Mapping[str, Any],
+    security_text: str,
+    groups: Sequence[Group],
+    last_hash: str,
+) -> str:
+    """COPY the records in chain order (ids follow the row order), each text row built from
+    its group's rendered prefix; returns the last hash."""
     raw = connection.connection.driver_connection
     assert raw is not None
+    return _copy_raw(raw, security, security_text, groups, last_hash)
+
+
+def _copy_raw(
+    raw: Any,
+    security: Mapping[str, Any],
+    security_text: str,
+    groups: Sequence[Group],
+    last_hash: str,
+) -> str:
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(records.name), sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
+    )
+    if all(_binary_ok(group.shared) for group in groups):
+        return _copy_binary(raw, security, security_text, groups, last_hash)
+    escapes = _COPY_ESCAPES
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for record in linked:
-            copy.write_row([record[name] for name in columns])
+        lines: list[str] = []
+        for group in groups:
+            hasher = hasher_for(group.shared, security, security_text)
+            prefix = "\t".join(_copy_text(group.shared[name]) for name in SHARED_FIELDS) + "\t"
+            for subject_id in group.subject_ids:
+                prev_hash = last_hash
+                last_hash = hasher(subject_id, prev_hash)
+                lines.append(
+                    prefix + subject_id.translate(escapes) + "\t" + prev_hash + "\t" + last_hash
+                )
+                if len(lines) == _COPY_ROWS:
+                    copy.write("\n".join(lines) + "\n")
+                    lines = []
+        if lines:
+            copy.write("\n".join(lines) + "\n")
+    return last_hash
+
+
+# PostgreSQL types of COPY_COLUMNS, for a binary COPY: the server parses no text (no
+# timestamps, no UUID), which leaves it less to do per record.
+_BINARY_TYPES = (
+    "uuid", "varchar", "timestamptz", "timestamptz", "varchar", "varchar", "varchar",
+    "varchar", "varchar", "varchar", "varchar", "varchar",
+)  # fmt: skip
+
+
+def _binary_ok(shared: Mapping[str, Any]) -> bool:
+    """Whether the shared fields have the Python types a binary COPY dumps as they are
+    stored (else the text COPY, which sends them as text, is used)."""
+    return (
+        type(shared["trace_id"]) is uuid.UUID
+        and all(
+            isinstance(shared[name], dt.datetime) and shared[name].tzinfo is not None
+            for name in ("start_time", "end_time")
+        )
+        and all(
+            isinstance(shared[name], str)
+            for name in SHARED_FIELDS
+            if name not in ("trace_id", "start_time", "end_time")
+        )
+    )
+
+
+def _copy_binary(
+    raw: Any,
+    security: Mapping[str, Any],
+    security_text: str,
+    groups: Sequence[Group],
+    last_hash: str,
+) -> str:
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+        sql.Identifier(records.name), sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
+    )
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(_BINARY_TYPES)
+        write_row = copy.write_row
+        for group in groups:
+            hasher = hasher_for(group.shared, security, security_text)
+            shared = tuple(group.shared[name] for name in SHARED_FIELDS)
+            for subject_id in group.subject_ids:
+                prev_hash = last_hash
+                last_hash = hasher(subject_id, prev_hash)
+                write_row((*shared, subject_id, prev_hash, last_hash))
+    return last_hash
+
+
+class ChainWriter:
+    """Appends the records of one trace to the chain batch by batch on a raw psycopg
+    connection (PostgreSQL), inside the caller's transaction: how an import writes its
+    records chunk by chunk in its writer thread, next to the persons they are about.
+
+    The first non-empty batch locks the chain head (SELECT ... FOR UPDATE) and, when
+    `store_security`, inserts the trace's security record; the lock is then held until the
+    transaction ends, so every other appender waits for the import's commit or rollback (an
+    import is one transaction whatever its size). Each batch is one COPY whose hashes link
+    on from the previous batch; `finish` moves the head to the last record. Only the thread
+    owning the connection may call these methods."""
+
+    def __init__(self, raw: Any, security: Mapping[str, Any], *, store_security: bool) -> None:
+        self.raw = raw
+        self.security = security
+        self.security_text = security_json(security)
+        self.store_security = store_security
+        self.written = 0  # records appended so far
+        self.security_written = False  # this writer inserted the security record
+        self._last_hash: str | None = None  # None: the head is not locked yet
+
+    def _begin(self) -> str:
+        from psycopg import sql
+
+        current = sql.SQL("SELECT last_hash FROM {} WHERE id = %s FOR UPDATE").format(
+            sql.Identifier(head.name)
+        )
+        with self.raw.cursor() as cursor:
+            row = cursor.execute(current, [HEAD_ID]).fetchone()
+            if row is None:
+                cursor.execute(
+                    sql.SQL(
+                        "INSERT INTO {} (id, last_record_id, last_hash) VALUES (%s, 0, %s) "
+                        "ON CONFLICT DO NOTHING"
+                    ).format(sql.Identifier(head.name)),
+                    [HEAD_ID, GENESIS_HASH],
+                )
+                row = cursor.execute(current, [HEAD_ID]).fetchone()
+            if self.store_security:
+                cursor.execute(
+                    sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                        sql.Identifier(securities.name),
+                        sql.SQL(", ").join(map(sql.Identifier, SECURITY_FIELDS)),
+                        sql.SQL(", ").join(sql.Placeholder() * len(SECURITY_FIELDS)),
+                    ),
+                    [self.security[name] for name in SECURITY_FIELDS],
+                )
+                self.security_written = True
+        return str(row[0])
+
+    def append(self, groups: Sequence[Group]) -> None:
+        """Append the records of `groups` (in this order) to the chain."""
+        count = sum(len(group.subject_ids) for group in groups)
+        if not count:
+            return
+        last_hash = self._last_hash if self._last_hash is not None else self._begin()
+        self._last_hash = _copy_raw(self.raw, self.security, self.security_text, groups, last_hash)
+        self.written += count
+
+    def finish(self) -> None:
+        """Point the chain head at the last record appended (nothing when none were)."""
+        if self._last_hash is None:
+            return
+        from psycopg import sql
+
+        # The head lock keeps other appenders out, so the highest id is the last of ours.
+        with self.raw.cursor() as cursor:
+            cursor.execute(
+                sql.SQL(
+                    "UPDATE {head} SET last_record_id = (SELECT max(id) FROM {records}), "
+                    "last_hash = %s WHERE id = %s"
+                ).format(head=sql.Identifier(head.name), records=sql.Identifier(records.name)),
+                [self._last_hash, HEAD_ID],
+            )

@@ -34,7 +34,7 @@ from flask import current_app
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from openregie_core.audit.chain import append, records
+from openregie_core.audit.chain import Group, append, records
 from openregie_sdk.actors import Actor
 from openregie_sdk.audit import STATUSES
 from openregie_sdk.db import utcnow
@@ -51,19 +51,20 @@ _LIMITS: dict[str, int] = {
 
 @dataclass(frozen=True, slots=True)
 class PendingRecord:
-    """One action on one data subject, waiting to be written."""
+    """One action on data subjects, waiting to be written: one record per subject id (an
+    import buffers one of these for all its persons, not one object per person)."""
 
     span_id: str
     start_time: dt.datetime
     action: str
     processing_activity: str
     data_subject_type: str
-    data_subject_id: str
+    subject_ids: tuple[str, ...]
     status: str
     module: str
 
-    def row(self, trace_id: uuid.UUID, end_time: dt.datetime) -> dict[str, Any]:
-        return {
+    def group(self, trace_id: uuid.UUID, end_time: dt.datetime) -> Group:
+        shared = {
             "trace_id": trace_id,
             "span_id": self.span_id,
             "start_time": self.start_time,
@@ -71,10 +72,10 @@ class PendingRecord:
             "action": self.action,
             "processing_activity": self.processing_activity,
             "data_subject_type": self.data_subject_type,
-            "data_subject_id": self.data_subject_id,
             "status": self.status,
             "module": self.module,
         }
+        return Group(shared, self.subject_ids)
 
 
 def _failed(pending: Iterable[PendingRecord]) -> list[PendingRecord]:
@@ -130,10 +131,61 @@ def _subject_ids(subject_ids: Iterable[uuid.UUID | str | int]) -> list[str]:
         raise TypeError("audit record: subject_ids must be a collection of ids, not one id")
     ids = []
     for subject_id in subject_ids:
+        if type(subject_id) is uuid.UUID:  # the common case, always a valid id
+            ids.append(str(subject_id))
+            continue
         if not isinstance(subject_id, uuid.UUID | str | int) or isinstance(subject_id, bool):
             raise TypeError(f"audit record: a subject id is a UUID, str or int, not {subject_id!r}")
         ids.append(_text("data_subject_id", str(subject_id)))
     return list(dict.fromkeys(ids))  # one record per data subject
+
+
+def trace_of(session: Session, actor: Actor, origin: str | None) -> Trace:
+    """The trace of `session` (its request or command), started for `actor` when new."""
+    trace: Trace | None = session.info.get(KEY)
+    if trace is None:
+        trace = session.info[KEY] = Trace(security=security_of(actor, origin))
+    return trace
+
+
+def span(
+    action: str,
+    processing_activity: str,
+    subject_type: str,
+    status: str = "ok",
+    module: str = "core",
+    start_time: dt.datetime | None = None,
+) -> PendingRecord:
+    """A checked span without subjects yet, for a writer that appends its records to the
+    chain itself (`written`); `group(...)` of a copy with the subject ids gives its rows."""
+    if status not in STATUSES:
+        raise ValueError(f"audit record: status must be one of {', '.join(STATUSES)}")
+    return PendingRecord(
+        secrets.token_hex(8),
+        start_time or utcnow(),
+        action=_text("action", action),
+        processing_activity=_text("processing_activity", processing_activity),
+        data_subject_type=_text("data_subject_type", subject_type),
+        subject_ids=(),
+        status=status,
+        module=_text("module", module),
+    )
+
+
+def store_security(trace: Trace) -> bool:
+    """Whether the next write of `trace`'s records must insert its security record: neither
+    committed nor already written in the open transaction."""
+    return not (trace.security_stored or trace.security_in_flight)
+
+
+def written(trace: Trace, done: Iterable[PendingRecord], *, security_written: bool) -> None:
+    """Records of `trace` were appended to the chain in the session's open transaction by
+    someone else (an import's writer thread): treat them as written by the next commit. The
+    commit does not write them again; a rollback puts them back as "error", as for records
+    written at a commit that then failed."""
+    trace.in_flight.extend(r for r in done if r.subject_ids)
+    if security_written:
+        trace.security_in_flight = True
 
 
 def add(
@@ -158,13 +210,12 @@ def add(
         "module": _text("module", module),
     }
     ids = _subject_ids(subject_ids)
-    trace = session.info.get(KEY)
-    if trace is None:
-        trace = session.info[KEY] = Trace(security=security_of(actor, origin))
+    trace = trace_of(session, actor, origin)
     span_id, start = secrets.token_hex(8), utcnow()
-    trace.pending.extend(
-        PendingRecord(span_id, start, data_subject_id=i, status=status, **fields) for i in ids
-    )
+    if ids:
+        trace.pending.append(
+            PendingRecord(span_id, start, subject_ids=tuple(ids), status=status, **fields)
+        )
     return len(ids)
 
 
@@ -186,8 +237,8 @@ def record(
 
 def _write(connection: Connection, trace: Trace) -> None:
     end = utcnow()
-    rows = [r.row(trace.security["trace_id"], end) for r in trace.pending]
-    append(connection, trace.security, rows, store_security=not trace.security_stored)
+    groups = [r.group(trace.security["trace_id"], end) for r in trace.pending]
+    append(connection, trace.security, groups, store_security=store_security(trace))
 
 
 def track_audit(factory: sessionmaker[Session]) -> None:

@@ -19,10 +19,12 @@ from openregie_core.audit.chain import (
     HEAD_ID,
     RECORD_FIELDS,
     SECURITY_FIELDS,
+    SHARED_FIELDS,
+    hasher_for,
     head,
-    record_hash,
     records,
     securities,
+    security_json,
 )
 
 
@@ -71,9 +73,28 @@ def _pairs(rows: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         current = following
 
 
-def _hash_of(row: Any) -> str:
-    security = {name: getattr(row, f"s_{name}") for name in SECURITY_FIELDS}
-    return record_hash({name: getattr(row, name) for name in RECORD_FIELDS}, security)
+class _Hashes:
+    """The hash each row should have, as `record_hash` computes it; the template of a group
+    of records (an import: thousands) is rendered once and reused."""
+
+    _KEEP = 1000  # templates kept; a walk meets groups one after the other
+
+    def __init__(self) -> None:
+        self._hashers: dict[tuple[Any, ...], Any] = {}
+
+    def of(self, row: Any) -> str:
+        shared = tuple(getattr(row, name) for name in SHARED_FIELDS)
+        security = tuple(getattr(row, f"s_{name}") for name in SECURITY_FIELDS)
+        key = (shared, security)
+        hasher = self._hashers.get(key)
+        if hasher is None:
+            if len(self._hashers) >= self._KEEP:
+                self._hashers.clear()
+            fields = dict(zip(SECURITY_FIELDS, security, strict=True))
+            hasher = self._hashers[key] = hasher_for(
+                dict(zip(SHARED_FIELDS, shared, strict=True)), fields, security_json(fields)
+            )
+        return hasher(row.data_subject_id, row.prev_hash)
 
 
 def _name(record_id: int | None) -> str:
@@ -107,6 +128,7 @@ class _Walk:
         self.before_last_id: int | None = None
         self.expected = GENESIS_HASH  # the hash the next record must link to
         self.expected_before: str | None = None  # the hash the last sound record linked to
+        self.hashes = _Hashes()
 
     def check(self, row: Any, following: Any) -> ChainBreak | None:
         if row.head_row is None:
@@ -137,7 +159,7 @@ class _Walk:
                     f"record {self.last_id} was inserted: it is not part of the chain "
                     f"(record {row.id} links to {_name(self.before_last_id)})",
                 )
-        if _hash_of(row) != row.hash:
+        if self.hashes.of(row) != row.hash:
             return ChainBreak(
                 row.id,
                 "changed",

@@ -33,11 +33,16 @@ class RowProblem:
 class CsvTable:
     columns: list[str]
     header: dict[str, str]  # canonical column name -> the name as written in the file
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # (row number, the row's stripped values in the order of `columns`)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def name(self, column: str) -> str:
         """A column as the file names it, so problems speak the file's language."""
         return self.header.get(column, column)
+
+    def fields(self, values: list[str]) -> dict[str, str]:
+        """A row's values keyed by canonical column name."""
+        return dict(zip(self.columns, values, strict=True))
 
 
 def _header_key(name: str) -> str:
@@ -87,7 +92,7 @@ def read_csv(
                 RowProblem(number, "row", f"has {len(values)} fields, the header {width}")
             )
             continue
-        table.rows.append((number, dict(zip(columns, stripped, strict=True))))
+        table.rows.append((number, stripped))
     return table, problems
 
 

@@ -84,7 +84,7 @@ def import_households(
     progress.stage("Checking rows", len(table.rows))
     members: list[_Member] = []
     for number, values in table.rows:
-        checked = _check_row(table, number, values)
+        checked = _check_row(table, number, table.fields(values))
         if isinstance(checked, list):
             problems.extend(checked)
         else:
