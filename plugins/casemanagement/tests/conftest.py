@@ -22,7 +22,7 @@ from openregie_sdk.registry import (
     Person,
     Team,
 )
-from openregie_sdk.testing.plugin import create_test_user
+from openregie_sdk.testing.plugin import create_test_user, personal_token
 
 
 @pytest.fixture
@@ -154,20 +154,6 @@ def act_as(app: Any, client: Any) -> Callable[[Any], Any]:
 def bearer(app: Any) -> Any:
     """`bearer(user)`: headers with a personal API token of the user (case read and write,
     as far as their grants reach); used by the plan and ZRM API tests."""
-    from openregie_core.auth.tokens import create_client
-
-    def make(user: Any) -> dict[str, str]:
-        runtime = app.extensions["openregie"]
-        with app.app_context():
-            session = runtime.session_factory()
-            _, token = create_client(
-                session,
-                name="Koppeling",
-                scopes=["casemanagement.case.read", "casemanagement.case.write"],
-                known_permissions=runtime.permissions,
-                user_id=user.id,
-            )
-            session.close()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
+    return lambda user: personal_token(
+        app, user, ["casemanagement.case.read", "casemanagement.case.write"], name="Koppeling"
+    )

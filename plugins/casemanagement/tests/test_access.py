@@ -12,24 +12,14 @@ from sqlalchemy import text
 
 from openregie_casemanagement.models import Involvement
 from openregie_sdk.registry import Municipality
-from openregie_sdk.testing.plugin import create_test_user
+from openregie_sdk.testing.plugin import create_test_user, personal_token
 
 API = "/api/v1/casemanagement"
 SCOPES = ("casemanagement.case.read", "casemanagement.case.write", "core.person.read")
 
 
 def bearer(app, user):
-    from openregie_core.auth.tokens import create_client
-
-    with app.extensions["openregie"].session_factory() as session:
-        _, token = create_client(
-            session,
-            name=f"test {uuid.uuid4().hex[:6]}",
-            scopes=SCOPES,
-            known_permissions=SCOPES,
-            user_id=user.id,
-        )
-    return {"Authorization": f"Bearer {token}"}
+    return personal_token(app, user, SCOPES)
 
 
 @pytest.fixture

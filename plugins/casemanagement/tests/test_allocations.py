@@ -14,7 +14,7 @@ from openregie_casemanagement.models import Allocation
 from openregie_casemanagement.services import allocations as service
 from openregie_sdk.capabilities.casemanagement import NotFound, Refused, Stale
 from openregie_sdk.registry import Person
-from openregie_sdk.testing.plugin import csrf_token_in
+from openregie_sdk.testing.plugin import csrf_token_in, personal_token
 
 D = dt.date
 
@@ -353,21 +353,11 @@ PERMISSIONS = [
 @pytest.fixture
 def api(app):
     """`api(user)`: a test client sending a personal API token of `user`."""
-    from openregie_core.auth.tokens import create_client
 
     def make(user):
-        runtime = app.extensions["openregie"]
-        with runtime.session_factory() as session:
-            _client, token = create_client(
-                session,
-                name="test",
-                scopes=PERMISSIONS,
-                known_permissions=PERMISSIONS,
-                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
-                user_id=user.id,
-            )
         client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        header = personal_token(app, user, PERMISSIONS)["Authorization"]
+        client.environ_base["HTTP_AUTHORIZATION"] = header
         return client
 
     return make

@@ -16,7 +16,7 @@ from openregie_casemanagement.models import Case, Involvement, Transition
 from openregie_casemanagement.services import cases as service
 from openregie_sdk import db_session
 from openregie_sdk.capabilities.casemanagement import NotFound, Refused, Stale
-from openregie_sdk.testing.plugin import csrf_token_in
+from openregie_sdk.testing.plugin import csrf_token_in, personal_token
 
 API = "/api/v1/casemanagement"
 SCOPES = (
@@ -40,17 +40,7 @@ def acting(app, db, actor_of, user):
 
 def bearer(app, user):
     """A personal API token of `user` (acting as them) as a request header."""
-    from openregie_core.auth.tokens import create_client
-
-    with app.extensions["openregie"].session_factory() as session:
-        _, token = create_client(
-            session,
-            name=f"test {uuid.uuid4().hex[:6]}",
-            scopes=SCOPES,
-            known_permissions=SCOPES,
-            user_id=user.id,
-        )
-    return {"Authorization": f"Bearer {token}"}
+    return personal_token(app, user, SCOPES)
 
 
 def fresh(db, case_id) -> Case:

@@ -30,6 +30,7 @@ from openregie_casemanagement.models import (
 )
 from openregie_sdk.contributions import DemoContext
 from openregie_sdk.registry import Household, HouseholdMember, Membership, Person
+from openregie_sdk.testing.plugin import seed_demo
 
 D = dt.date
 
@@ -182,9 +183,7 @@ def test_a_third_of_the_households_get_consistent_cases_once(db, world, househol
 
 
 def test_the_full_demo_gives_the_regisseur_cases_and_a_realistic_spread(app, db):
-    from openregie_core.demo import seed
-
-    assert seed(app.extensions["openregie"], 262, lambda message: None) == []
+    assert seed_demo(app, 262) == []
     check_consistency(db)
     regisseur = db.scalar(select(Membership.user_id).group_by(Membership.user_id).having(
         func.count() == 2

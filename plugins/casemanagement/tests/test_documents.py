@@ -4,7 +4,6 @@ is authorised and audited."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import uuid
@@ -15,7 +14,7 @@ from sqlalchemy import text
 from openregie_casemanagement.models import Document
 from openregie_casemanagement.services import records
 from openregie_sdk.capabilities.casemanagement import NotFound, Refused
-from openregie_sdk.testing.plugin import csrf_token_in
+from openregie_sdk.testing.plugin import csrf_token_in, personal_token
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -272,22 +271,9 @@ def test_sharing_a_document_on_the_page_makes_it_visible_to_the_resident(
 @pytest.fixture
 def bearer(app, actor_of):
     """`bearer(user)`: the Authorization header of a personal token of `user`."""
-    from openregie_core.auth.tokens import create_client
-
-    def make(user):
-        runtime = app.extensions["openregie"]
-        with runtime.session_factory() as session:
-            _client, token = create_client(
-                session,
-                name="test",
-                scopes=["casemanagement.case.read", "casemanagement.case.write"],
-                known_permissions=["casemanagement.case.read", "casemanagement.case.write"],
-                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
-                user_id=user.id,
-            )
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
+    return lambda user: personal_token(
+        app, user, ["casemanagement.case.read", "casemanagement.case.write"]
+    )
 
 
 def test_the_api_uploads_lists_and_downloads_a_document(app, db, world, new_case, bearer):

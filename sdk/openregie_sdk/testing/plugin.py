@@ -277,3 +277,31 @@ def actor_of(app: Any, db: Any) -> Callable[[Any], Any]:
     """`actor_of(user)`: the `Actor` core resolves for an existing user (grants from role
     assignments and current team memberships), for testing services without a request."""
     return lambda user: app.extensions["openregie"].actor_for_user(user)
+
+
+def personal_token(
+    app: Any, user: Any, scopes: Any, *, name: str = "test", days: int = 1
+) -> dict[str, str]:
+    """The `Authorization` header of a new personal API token of `user` (acting as them,
+    narrowed to `scopes`, valid for `days`), for testing a module's API."""
+    from openregie_core.auth.tokens import create_client
+
+    scopes = list(scopes)
+    with app.extensions["openregie"].session_factory() as session:
+        _client, token = create_client(
+            session,
+            name=f"{name} {uuid.uuid4().hex[:6]}",
+            scopes=scopes,
+            known_permissions=scopes,
+            user_id=user.id,
+            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=days),
+        )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def seed_demo(app: Any, seed: int = 262) -> list[str]:
+    """Run `openregie demo` (core's region, then every loaded module's demo data) on `app`'s
+    database; returns the problems it reported ([] when all went well)."""
+    from openregie_core.demo import seed as seed_region
+
+    return seed_region(app.extensions["openregie"], seed, lambda message: None)
