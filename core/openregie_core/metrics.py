@@ -35,6 +35,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from openregie_core.i18n import N_
 from openregie_sdk import hookimpl
 from openregie_sdk.contributions import MetricDefinition, MetricFilters
+from openregie_sdk.metrics import team_conditions
 from openregie_sdk.registry import (
     Area,
     HouseholdMember,
@@ -60,26 +61,6 @@ def _end_of(day: dt.date) -> dt.datetime:
 def _current_on(start: Any, end: Any, day: dt.date) -> list[ColumnElement[bool]]:
     """A period from `start` (inclusive) to `end` (exclusive, open when NULL) covers `day`."""
     return [start <= day, or_(end.is_(None), end > day)]
-
-
-def team_conditions(column: Any, filters: MetricFilters) -> list[ColumnElement[bool]]:
-    """Conditions restricting a team id column to the teams the filters select."""
-    conditions: list[ColumnElement[bool]] = []
-    if filters.team_ids:
-        conditions.append(column.in_(filters.team_ids))
-    if filters.area_ids:
-        conditions.append(
-            column.in_(select(team_area.c.team_id).where(team_area.c.area_id.in_(filters.area_ids)))
-        )
-    if filters.municipality_ids:
-        conditions.append(
-            column.in_(
-                select(team_area.c.team_id)
-                .join(Area, Area.id == team_area.c.area_id)
-                .where(Area.municipality_id.in_(filters.municipality_ids))
-            )
-        )
-    return conditions
 
 
 def municipality_conditions(column: Any, filters: MetricFilters) -> list[ColumnElement[bool]]:
@@ -224,5 +205,4 @@ __all__ = [
     "openregie_report_metrics",
     "persons",
     "staff",
-    "team_conditions",
 ]

@@ -22,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Numeric,
     and_,
     cast,
@@ -43,36 +42,10 @@ from openregie_casemanagement.models import (
 )
 from openregie_sdk import hookimpl
 from openregie_sdk.contributions import MetricDefinition, MetricFilters
-from openregie_sdk.registry import Area, Team, team_area
+from openregie_sdk.metrics import days_between, team_conditions
+from openregie_sdk.registry import Team
 
 RUNNING = ("started", "stopped")
-
-
-def days_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[Any]:
-    """`later - earlier` in whole days, in the database's own date arithmetic."""
-    if dialect == "sqlite":
-        return cast(func.julianday(later) - func.julianday(earlier), Integer)
-    return cast(later - earlier, Integer)
-
-
-def team_filter(column: Any, filters: MetricFilters) -> list[ColumnElement[bool]]:
-    """Conditions restricting a team id column to the teams the filters select."""
-    conditions: list[ColumnElement[bool]] = []
-    if filters.team_ids:
-        conditions.append(column.in_(filters.team_ids))
-    if filters.area_ids:
-        conditions.append(
-            column.in_(select(team_area.c.team_id).where(team_area.c.area_id.in_(filters.area_ids)))
-        )
-    if filters.municipality_ids:
-        conditions.append(
-            column.in_(
-                select(team_area.c.team_id)
-                .join(Area, Area.id == team_area.c.area_id)
-                .where(Area.municipality_id.in_(filters.municipality_ids))
-            )
-        )
-    return conditions
 
 
 def _in_period(column: Any, filters: MetricFilters) -> ColumnElement[bool]:
@@ -80,7 +53,7 @@ def _in_period(column: Any, filters: MetricFilters) -> ColumnElement[bool]:
 
 
 def _cases(filters: MetricFilters) -> list[ColumnElement[bool]]:
-    return team_filter(Case.team_id, filters)
+    return team_conditions(Case.team_id, filters)
 
 
 def _active_in_period(filters: MetricFilters) -> ColumnElement[bool]:
@@ -387,4 +360,4 @@ def openregie_report_metrics() -> list[MetricDefinition]:
     return definitions()
 
 
-__all__ = ["days_between", "definitions", "openregie_report_metrics", "team_filter"]
+__all__ = ["definitions", "openregie_report_metrics"]
