@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openregie_core.audit import queries
 from openregie_core.audit.recorder import add, mark_failed, take_trace, track_audit, write_trace
+from openregie_core.auth import session as resident_session
 from openregie_core.authz.grants import load_grants
 from openregie_core.authz.persons import person_visibility
 from openregie_core.config import Settings
@@ -28,6 +29,7 @@ from openregie_sdk.actors import ANONYMOUS, SYSTEM, Actor, ActorKind, Grant
 from openregie_sdk.audit import AccessEntry
 from openregie_sdk.contributions import MetricDefinition
 from openregie_sdk.manifest import Permission
+from openregie_sdk.residents import RESIDENT_ROLE
 from openregie_sdk.users import UserInfo
 
 log = logging.getLogger("openregie")
@@ -146,6 +148,72 @@ class CoreRuntime:
             team_ids=teams,
             organisation_id=organisation,
         )
+
+    def actor_for_resident(self, person: Any, on_behalf_of: uuid.UUID | None) -> Actor:
+        """The actor of a signed-in resident: the pseudo-role `resident` with only the
+        permissions modules declared for it (no staff permission, no grants), acting on
+        behalf of `on_behalf_of` (themselves or a person they represent)."""
+        held = self.role_permissions.get(RESIDENT_ROLE, frozenset())
+        return Actor(
+            kind=ActorKind.RESIDENT,
+            id=person.id,
+            display_name=person.full_name,
+            roles=frozenset({RESIDENT_ROLE}),
+            permissions=held,
+            on_behalf_of=on_behalf_of,
+        )
+
+    # -- residents (openregie_sdk.residents) -------------------------------------------------
+    def installation_mode(self) -> str:
+        return self.settings.mode
+
+    def resident_sign_in(
+        self, person_id: uuid.UUID, method: str, idle_minutes: int, home: str
+    ) -> None:
+        resident_session.start_resident_session(person_id, method, idle_minutes, home)
+
+    def resident_sign_out(self) -> None:
+        resident_session.end_session()
+        g.pop("openregie_actor", None)  # anonymous for the rest of the request
+
+    def resident_act_for(self, person_id: uuid.UUID) -> Any:
+        return resident_session.set_resident_acting_for(person_id)
+
+    def resident_representations(self) -> list[Any]:
+        return resident_session.resident_representations()
+
+    def resident_method(self) -> str | None:
+        from flask import session
+
+        if not has_request_context() or not session.get("resident_id"):
+            return None
+        return session.get("resident_method")
+
+    def resident_authenticators(self) -> list[Any]:
+        return self.hooks.resident_authenticators()
+
+    def rate_limited(self, scope: str, limit: str, key: str) -> bool:
+        """Count one hit of `scope` by `key` in the application's rate-limit storage (core's
+        Flask-Limiter, shared between hosts when a Redis URL is configured)."""
+        from flask import current_app
+        from limits import parse
+
+        for limiter in current_app.extensions.get("limiter", ()):
+            return not limiter.limiter.hit(parse(limit), "openregie-module", scope, key)
+        return False
+
+    def update_person_contact(
+        self, person_id: uuid.UUID, phone: str | None, email: str | None, expected_version: int
+    ) -> None:
+        from openregie_core.registry.contact import update_contact
+
+        update_contact(self.session(), person_id, phone, email, expected_version)
+
+    def portal_sections(self, person: Any) -> list[Any]:
+        return self.hooks.portal_sections(self.actor(), person)
+
+    def allocation_panels(self, allocation: Any) -> list[Any]:
+        return self.hooks.allocation_panels(self.actor(), allocation)
 
     def person_visibility(self) -> Any:
         return person_visibility(self.actor(), self.hooks)

@@ -640,3 +640,46 @@ def test_a_chain_writer_appends_batches_that_link_on_in_one_transaction(app):
     assert all(r.prev_hash == before.hash for before, r in itertools.pairwise(written))
     report = _verify(app)
     assert (report.checked, report.broken) == (5, None)
+
+
+def test_records_prepared_ahead_are_appended_only_when_they_link_on(app):
+    """`chain.prepare` hashes and encodes a batch without touching the connection; the
+    chain writer appends it only when it links on from the last record written."""
+    from openregie_core.audit.chain import ChainWriter, Group, prepare, security_json
+    from openregie_core.audit.recorder import security_of
+    from openregie_sdk.actors import SYSTEM
+
+    engine = app.extensions["openregie"].engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the chain writer is PostgreSQL's (COPY)")
+    security = security_of(SYSTEM, None)
+    now = dt.datetime.now(dt.UTC)
+    shared = {
+        "trace_id": security["trace_id"],
+        "span_id": "0123456789abcdef",
+        "start_time": now,
+        "end_time": now,
+        "action": "create",
+        "processing_activity": "core.registry.import",
+        "data_subject_type": "person",
+        "status": "ok",
+        "module": "core",
+    }
+    text = security_json(security)
+    with engine.begin() as connection:
+        raw = connection.connection.driver_connection
+        writer = ChainWriter(raw, security, store_security=True)
+        start = writer.lock()
+        cursor = raw.cursor()
+        stale = prepare(cursor, security, text, [Group(shared, ["x"])], GENESIS_HASH + "0")
+        assert writer.append_prepared(stale) is False and writer.written == 0
+        first = prepare(cursor, security, text, [Group(shared, ["a", "b"])], start)
+        second = prepare(cursor, security, text, [Group(shared, ["c"])], first.end_hash)
+        assert writer.append_prepared(first) and writer.append_prepared(second)
+        assert writer.append_prepared(first) is False  # no longer links on
+        writer.finish()
+        assert (writer.written, writer.security_written) == (3, True)
+    written = _records(app)
+    assert [r.data_subject_id for r in written] == ["a", "b", "c"]
+    report = _verify(app)
+    assert (report.checked, report.broken) == (3, None)

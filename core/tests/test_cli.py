@@ -215,7 +215,8 @@ def test_downgrade_outside_development_needs_the_typed_module_id(cli):
         input="nee\n",
     )
     assert refused.exit_code != 0 and "not confirmed" in refused.output
-    assert "casemanagement: casemanagement_0002" in cli("db", "current").output
+    before = cli("db", "current").output
+    assert "casemanagement: casemanagement_0" in before and "(none)" not in before
 
     confirmed = cli(
         "db",
@@ -267,3 +268,13 @@ def test_a_modules_command_group_runs_inside_the_application(module_distribution
     assert result.output.strip() == "hello 42"
     not_loaded = cli("greeter", "hello", OPENREGIE_MODULES="casemanagement")
     assert not_loaded.exit_code != 0 and "module greeter is not loaded" in not_loaded.output
+
+
+def test_a_module_command_group_answers_to_its_announced_name_and_to_its_id(cli):
+    help_text = cli("--help").output
+    assert "  report " in help_text and "  reporting " not in help_text
+    for name in ("report", "reporting"):
+        result = cli(name, "export", "--municipality", "GM9999", "--period", "2026-Q3",
+                     "--format", "csv", "--output", "-")  # fmt: skip
+        assert result.exit_code != 0
+        assert "unknown municipality 'GM9999'" in result.output, result.output

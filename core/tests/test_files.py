@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import stat
+import zipfile
 
 import pytest
 
@@ -75,3 +77,37 @@ def test_modules_reach_the_installations_store_in_the_instance_folder_through_th
         assert file_store().get(key) == b"inhoud"
     instance = app.extensions["openregie"].settings.instance_path
     assert next((instance / "files").rglob(key)).read_bytes() == b"inhoud"
+
+
+def _archive(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+WORD = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:t>Hallo</w:t>"}
+
+
+def test_an_ordinary_word_document_is_accepted():
+    checked = check_upload("brief.docx", _archive(WORD))
+    assert checked.content_type.endswith("wordprocessingml.document")
+
+
+def test_a_word_document_that_unpacks_a_hundredfold_is_refused_as_a_zip_bomb():
+    bomb = _archive({**WORD, "word/document.xml": b"\0" * 8_000_000})
+    assert len(bomb) < 100_000
+    with pytest.raises(UploadRefused, match="pakt uit"):
+        check_upload("brief.docx", bomb)
+
+
+def test_a_plain_zip_bomb_is_refused_as_a_type_that_is_not_allowed():
+    with pytest.raises(UploadRefused, match="niet toegestaan"):
+        check_upload("archief.zip", _archive({"nullen.bin": b"\0" * 8_000_000}))
+
+
+def test_a_damaged_word_document_is_refused():
+    truncated = _archive(WORD)[:-40]  # the table of contents is cut off
+    with pytest.raises(UploadRefused, match=r"beschadigd|niet toegestaan"):
+        check_upload("brief.docx", truncated)

@@ -4,6 +4,7 @@ numbers and reasons for each refusal, idempotent on BSN, BOM and separator handl
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import pytest
@@ -621,3 +622,57 @@ def test_an_import_rolled_back_after_it_wrote_leaves_no_ok_records(
     assert len(records) == 3 and {status for _, _, status in records} == {"error"}
     with runtime.session_factory() as session:
         assert verify(session).intact
+
+
+def test_chunks_encoded_ahead_and_a_later_chunk_with_known_persons_form_one_chain(
+    cli, app, municipalities, tmp_path, monkeypatch
+):
+    """The checking thread encodes chunks ahead on the assumption that their persons are
+    new (PostgreSQL); a chunk that turns out to hold a known person is written by the
+    writer itself, and so are the chunks encoded ahead after it (their hashes no longer
+    link on): every person is written once, every record once, in one intact chain."""
+    from openregie_core.audit.verify import verify
+    from openregie_core.registry import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    assert cli("import", "persons", write(tmp_path, "a.csv", PERSONS)).exit_code == 0
+    sent_ahead = []
+    write_ahead = importer._Writer._write_ahead
+
+    def spy(writer, cursor, ahead):
+        sent_ahead.append(write_ahead(writer, cursor, ahead))
+        return sent_ahead[-1]
+
+    monkeypatch.setattr(importer._Writer, "_write_ahead", spy)
+    header = PERSONS.splitlines()[0]
+    known = PERSONS.replace("Houtmarkt;12", "Houtmarkt;16").splitlines()[1]
+    new = [
+        f"{bsn};Nieuw;;Persoon{i};1990-01-01;;;Markt;1;;7201AB;Zutphen;GM0301"
+        for i, bsn in enumerate(_valid_bsns(8))
+    ]
+    # Chunks of two (sorted on BSN within a chunk): new, new | new, known | new, new | ...
+    text = "\n".join([header, *new[:3], known, *new[3:]]) + "\n"
+    result = cli("import", "persons", write(tmp_path, "b.csv", text))
+    assert result.exit_code == 0, result.output
+    assert "9 rows: 8 created, 1 updated, 0 unchanged" in result.stdout
+    stored = persons(app)
+    records = _statuses(app)[3:]
+    assert sorted(records) == sorted(
+        [("update", str(stored["111222333"].id), "ok")]
+        + [("create", str(stored[bsn].id), "ok") for bsn in _valid_bsns(8)]
+    )
+    assert stored["111222333"].house_number == 16
+    with app.extensions["openregie"].session_factory() as session:
+        report = verify(session)
+        assert report.intact and report.checked == 12
+    if app.extensions["openregie"].engine.dialect.name == "postgresql":
+        assert sent_ahead[0] is True  # the first chunk went out as encoded ahead
+
+
+def test_new_ids_are_distinct_random_version_4_uuids():
+    from openregie_core.registry.importer import new_ids
+
+    ids = new_ids(1000)
+    assert len(set(ids)) == 1000
+    assert {(i.version, i.variant) for i in ids} == {(4, uuid.RFC_4122)}
+    assert all(uuid.UUID(str(i)) == i for i in ids)

@@ -79,6 +79,28 @@ def test_invalid_bsns_are_refused_naming_the_field(bsn, message):
     assert refusal(PersonIn, voornamen="Sanne", geslachtsnaam="Visser", bsn=bsn) == {"bsn": message}
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("geslachtsnaam", "Jan\x00"),
+        ("voornamen", "Ja\x1bn"),
+        ("city", "Zutphen\nLochem"),
+        ("geslachtsnaam", "Jan\u202efdp.exe"),
+        ("street", "Dorpsstraat\u2066"),
+    ],
+)
+def test_control_and_bidi_override_characters_are_refused_in_single_line_text(field, value):
+    fields = {"voornamen": "Sanne", "geslachtsnaam": "Visser", field: value}
+    assert refusal(PersonIn, **fields) == {
+        field: "bevat een teken dat hier niet is toegestaan (zoals een stuurteken)"
+    }
+
+
+@pytest.mark.parametrize("name", ["Zoë", "Zoe\u0308", "Çelik", "𝒜lice", "李\U00020000", "אבי"])
+def test_combining_marks_astral_and_right_to_left_letters_are_text(name):
+    assert person_in(geslachtsnaam=name).geslachtsnaam == name
+
+
 def test_messages_are_english_in_an_english_request(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert refusal(PersonIn, voornamen="Sanne", geslachtsnaam="Visser", bsn="12345") == {

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 
 class ActorKind(StrEnum):
+    """Who is acting: a staff user, a resident (portal), an API client, the system itself
+    (CLI, jobs) or nobody yet (anonymous)."""
+
     ANONYMOUS = "anonymous"
     USER = "user"  # a professional, team lead, functional admin or policy officer
     RESIDENT = "resident"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class DashboardWidget(BaseModel):
@@ -29,6 +29,22 @@ class Panel(BaseModel):
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
+    title: str
+    body: Markup
+    order: int = 100
+
+
+class PortalSection(BaseModel):
+    """A section of the resident portal (Mijn Regie), contributed through
+    `openregie_portal_sections` (since 1.2). `body` must be safe HTML (render it with
+    `openregie_sdk.render`); forms in it post to the contributing module's own routes,
+    so the portal never imports the module."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    """Unique per page, starting with the module's id (e.g. "consent.overview"); the
+    portal uses it as the section's anchor."""
     title: str
     body: Markup
     order: int = 100
@@ -80,7 +96,20 @@ class MetricDefinition(BaseModel):
     `kind="distribution"` it returns one row per item (e.g. the duration of each case) and
     the reporting module computes the median and the 90th percentile in the database.
     Queries are aggregate SQL, run by the database; they never return person-level data
-    to a reader (reporting suppresses small cells)."""
+    to a reader (reporting suppresses small cells).
+
+    Since 1.2:
+
+    - `labels` maps a dimension to the readable (Dutch, gettext source) label of each code
+      the query returns in it, e.g. `{"life_domain": {"finances": "Financiën"}}`; readers
+      show the label, translated, instead of the code (a code without a label is shown as
+      it is). Dimensions whose values are already names (team, organisation) need none.
+    - `counted_by` names an extra column of an aggregate query (after `value`) holding the
+      number of items each value rests on, for values that are not counts themselves (an
+      average, a percentage). Reporting then suppresses the value when that number is
+      above zero and below the threshold, as it does a small count. Leave it None for
+      counts (suppressed on their own value) and for distributions (suppressed on their
+      item count)."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -91,6 +120,8 @@ class MetricDefinition(BaseModel):
     kind: Literal["aggregate", "distribution"] = "aggregate"
     description: str = ""
     query: Callable[[MetricFilters], Any]
+    labels: Mapping[str, Mapping[str, str]] = Field(default_factory=dict)  # since 1.2
+    counted_by: str | None = None  # since 1.2
 
 
 class SubjectExportSection(BaseModel):
@@ -113,3 +144,34 @@ class ErasureOutcome(BaseModel):
     erased: int = 0
     retained: int = 0
     reasons: list[str] = []
+
+
+class AuthenticationRefused(Exception):
+    """A resident authenticator's callback could not establish who logged in (cancelled,
+    refused by the identity provider, a forged or expired answer). The message is Dutch
+    and safe to show to the resident. Since 1.2."""
+
+
+class ResidentAuthenticator(BaseModel):
+    """A way for residents to log in (DigiD through an OIDC broker, eHerkenning, a test
+    login), contributed through `openregie_resident_authenticators` (since 1.2).
+
+    The module hosting the login pages (the portal) calls `start(callback_url)` when the
+    resident chooses this authenticator: it returns a Flask response, normally a redirect
+    to the identity provider, which sends the resident back to `callback_url` (an absolute
+    URL on this site). There the host calls `callback()` inside that request: it returns
+    the resident's BSN as the identity provider asserted it (nine digits, not yet checked
+    against the registry), or raises `AuthenticationRefused`. Keep state between the two
+    (state, nonce, PKCE verifier) in `flask.session` under keys prefixed with `id`."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Unique among authenticators, used in URLs ("digid", "mock_digid")."""
+    label: str
+    """Dutch label of the login button (e.g. "Inloggen met DigiD")."""
+    start: Callable[[str], Any]
+    callback: Callable[[], str]
+    test_only: bool = False
+    """True for a login that must never run in production (the host also refuses it)."""
+    order: int = 100

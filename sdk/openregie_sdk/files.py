@@ -10,6 +10,8 @@ bytes, never by the file name or the browser's content type, and size limits app
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol, runtime_checkable
@@ -29,6 +31,19 @@ DOCUMENT_TYPES: dict[str, str] = {
     "application/vnd.oasis.opendocument.text": "OpenDocument-tekst",
 }
 FILENAME_MAX = 200
+# Documents that are zip archives (Word, OpenDocument) are judged by their table of contents,
+# never unpacked here: an archive that would unpack to more than this, or a member that
+# compresses better than the ratio (a "zip bomb"), is refused. (Since SDK 1.2.)
+ZIP_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+        "application/zip",
+    }
+)
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 10_000
+MAX_COMPRESSION_RATIO = 100
 
 
 @runtime_checkable
@@ -69,7 +84,8 @@ def check_upload(
     """Decide whether an upload may be stored. Returns the cleaned file name (no folders),
     the content type found in the content and the size. Raises `UploadRefused` for an empty
     file, one larger than `max_bytes`, or content that is not one of `allowed` (by default
-    `DOCUMENT_TYPES`) — whatever its name or declared type say."""
+    `DOCUMENT_TYPES`) — whatever its name or declared type say — and (since 1.2) a damaged
+    zip-based document or a zip bomb (see `MAX_UNPACKED_BYTES`)."""
     allowed = DOCUMENT_TYPES if allowed is None else allowed
     name = PurePath((filename or "").replace("\\", "/")).name.strip()[:FILENAME_MAX]
     if not content:
@@ -83,9 +99,31 @@ def check_upload(
     if kind is None or kind.mime not in allowed:
         names = ", ".join(sorted(set(allowed.values())))
         raise UploadRefused(f"Dit soort bestand is niet toegestaan. Toegestaan: {names}.")
+    if kind.mime in ZIP_TYPES:
+        _check_archive(content)
     return CheckedUpload(
         filename=name or f"document.{kind.extension}", content_type=kind.mime, size=len(content)
     )
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse a damaged archive or one that unpacks to far more than it is (read from its
+    table of contents only; nothing is decompressed)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise UploadRefused("Het bestand is beschadigd en kan niet worden gelezen.") from error
+    unpacked = sum(member.file_size for member in members)
+    bomb = any(
+        member.file_size > 1024 * 1024
+        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if len(members) > MAX_ARCHIVE_MEMBERS or unpacked > MAX_UNPACKED_BYTES or bomb:
+        raise UploadRefused(
+            "Het bestand pakt uit tot veel meer dan het groot is en wordt daarom niet opgeslagen."
+        )
 
 
 def file_store() -> FileStore:

@@ -27,12 +27,15 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
     from openregie_sdk.actors import Actor
+    from openregie_sdk.capabilities.casemanagement import AllocationSummary
     from openregie_sdk.contributions import (
         DashboardWidget,
         DemoContext,
         ErasureOutcome,
         MetricDefinition,
         Panel,
+        PortalSection,
+        ResidentAuthenticator,
         SubjectExportSection,
         UserCreated,
     )
@@ -47,6 +50,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class HookKind(StrEnum):
+    """The class of a hook, which fixes how core calls it (see the module docstring)."""
+
     DECISION = "decision"
     CONTRIBUTION = "contribution"
     EVENT = "event"
@@ -200,4 +205,50 @@ def openregie_subject_erasure(person: Person, dry_run: bool) -> ErasureOutcome |
     None when the module holds nothing about the person). If it raises: unlike other
     contributions, the whole erasure is rolled back and the error reported, so a person is
     never half erased.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.2")
+def openregie_portal_sections(actor: Actor, person: Person) -> Iterable[PortalSection]:
+    """Fill the resident portal's page about `person` (Mijn Regie) with sections.
+
+    Fires: when the portal renders a resident's page, after the portal has checked that
+    `actor` (a resident) is `person` or may act for them (a legal representative).
+    Receives: the acting resident and the `Person` whose data is shown. Returns:
+    `PortalSection`s (shown by `order`, then title); their forms post to the contributing
+    module's routes, which check the actor again. Show only what concerns `person` and
+    record reads with `openregie_sdk.audit`. If it raises: logged with the module id and
+    dropped; the portal page still renders. Example: the consent module's section lists
+    the resident's consents with buttons to give or withdraw them.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.2")
+def openregie_resident_authenticators() -> Iterable[ResidentAuthenticator]:
+    """Offer ways for residents to log in to the resident portal.
+
+    Fires: when the portal shows its login page and when a resident starts or finishes a
+    login (so at most a few times per login; keep it cheap). Receives: nothing. Returns:
+    `ResidentAuthenticator`s (shown by `order`, then label); return none when not
+    configured, and a test-only authenticator only outside production
+    (`openregie_sdk.runtime.installation_mode()`). If it raises: logged with the module id
+    and dropped; the other ways to log in still work. Example: the portal contributes
+    "Inloggen met DigiD" (OIDC through a broker) and, in demo mode, a mock DigiD page.
+    """
+
+
+@spec(HookKind.CONTRIBUTION, since="1.2")
+def openregie_allocation_panels(actor: Actor, allocation: AllocationSummary) -> Iterable[Panel]:
+    """Fill the panel slot of an allocation (toekenning) on the case-management pages.
+
+    Fires: when the casemanagement capability's provider renders an allocation — once per
+    allocation on a case's allocations page and once on the page of a single allocation —
+    after it has checked that `actor` may see the case. Receives: the current actor and a
+    read-only `AllocationSummary` (law, product category, provider name and AGB code,
+    status, dates; no amounts). Returns: `Panel`s (shown by `order`, then title), short:
+    several allocations may each show them on one page. Check permissions yourself and
+    return nothing the actor may not see; record reads of personal data with
+    `openregie_sdk.audit`. If it raises: logged with the module id and dropped; the
+    allocation page still renders. Example: a waiting-times module shows the provider's
+    current waiting time for the product category.
     """

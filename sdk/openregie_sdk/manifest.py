@@ -65,7 +65,8 @@ UrlPrefix = Annotated[str, StringConstraints(pattern=r"^(/[a-z0-9][a-z0-9_-]*)+$
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # The docstring under each field is its description (and its line in the reference).
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 class Permission(_Frozen):
@@ -73,9 +74,14 @@ class Permission(_Frozen):
     (`consent.record.read`); `default_roles` lists the seeded roles that get it."""
 
     name: PermissionName
+    """Dotted name starting with the module id, e.g. `consent.record.read`."""
     title: str
+    """Dutch title shown on the roles page."""
     description: str = ""
+    """Dutch explanation shown on the roles page."""
     default_roles: tuple[str, ...] = ()
+    """Seeded roles (`professional`, `team_lead`, `functional_admin`, `policy_officer`, ...)
+    that get the permission when it is first seen; admins can change it afterwards."""
 
 
 class NavItem(_Frozen):
@@ -83,9 +89,13 @@ class NavItem(_Frozen):
     `label` is Dutch and is translated through the module's message catalog."""
 
     label: str
+    """Dutch label of the entry (translated through the module's catalogue)."""
     endpoint: str
+    """Flask endpoint the entry links to, e.g. `casemanagement.worklist`."""
     permission: PermissionName
+    """Only actors holding this permission see the entry."""
     order: int = 100
+    """Position in the navigation: lower comes first."""
 
 
 class BlueprintRef(_Frozen):
@@ -93,7 +103,9 @@ class BlueprintRef(_Frozen):
     installation; a module API goes under `/api/v1/<module id>`)."""
 
     target: ImportString
+    """Import string of the blueprint object, e.g. `my_module.web:blueprint`."""
     url_prefix: UrlPrefix
+    """Where it is mounted, e.g. `/casussen`; unique in the installation."""
 
 
 class ModuleSettings(BaseModel):
@@ -106,7 +118,8 @@ class ModuleSettings(BaseModel):
 
 
 class ModuleManifest(_Frozen):
-    """Declares one OpenRegie module. See docs/module-authors.md for a worked example.
+    """Declares one OpenRegie module. See docs/first-module.md for a worked example
+    and docs/modules.md for the reference.
 
     Identity: `id` equals the entry-point name; the version is read from the distribution's
     metadata, never declared here. Compatibility: `sdk` is a PEP 440 specifier the installed
@@ -117,26 +130,50 @@ class ModuleManifest(_Frozen):
     """
 
     id: ModuleId
+    """The module id: equals the entry-point name, `[a-z][a-z0-9_]*`, not a reserved word."""
     title: str = Field(min_length=1, max_length=80)
+    """Dutch name shown to functional admins."""
     description: str = ""
+    """Dutch description shown to functional admins."""
     publisher: str = Field(min_length=1, max_length=80)
+    """Who ships the module (a vendor, a municipality, OpenRegie)."""
     sdk: Specifier
+    """PEP 440 specifier the installed SDK version must satisfy, e.g. `>=1.2,<2`; otherwise
+    the module is shown as incompatible and not loaded."""
 
     provides: dict[CapabilityName, VersionString] = Field(default_factory=dict)
+    """Capabilities this module implements, with the version implemented."""
     capability_providers: dict[CapabilityName, ImportString] = Field(default_factory=dict)
+    """Per provided capability, the import string of a zero-argument factory of the
+    provider object (checked against the capability's protocol at load time)."""
     requires: dict[CapabilityName, Specifier] = Field(default_factory=dict)
+    """Capabilities that must be provided by another enabled module (with a version
+    specifier); without them the module is blocked, with the reason shown."""
     optional: dict[CapabilityName, Specifier] = Field(default_factory=dict)
+    """Capabilities used when present (`openregie_sdk.capability(name)` may return None)."""
     conflicts: tuple[ModuleId, ...] = ()
+    """Module ids that may not be enabled beside this one."""
 
     hooks: tuple[ImportString, ...] = ()
+    """Modules holding `@hookimpl` functions (registered with the plugin manager)."""
     models: tuple[ImportString, ...] = ()
+    """Modules defining the module's tables on `openregie_sdk.db.Base`."""
     settings: ImportString | None = None
+    """The module's `ModuleSettings` subclass (values from `[modules.<id>]` or
+    `OPENREGIE_<ID>__<FIELD>`)."""
     permissions: tuple[Permission, ...] = ()
+    """The permissions the module declares (names start with its id)."""
     blueprints: tuple[BlueprintRef, ...] = ()
+    """Flask blueprints (pages, a JSON API under `/api/v1/<id>`)."""
     nav_items: tuple[NavItem, ...] = ()
+    """Entries in the main navigation."""
     cli: ImportString | None = None
+    """A click group run as `openregie <id> ...` inside the application (another name can
+    be announced in the entry-point group `openregie.commands`)."""
     migrations: ImportString | None = None
+    """Package holding the module's Alembic `versions/` (its own branch)."""
     table_prefix: Annotated[str, StringConstraints(pattern=MODULE_ID_PATTERN)] | None = None
+    """Prefix of every table of the module (`<prefix>_...`); default: the module id."""
 
     @model_validator(mode="after")
     def _providers_match(self) -> ModuleManifest:

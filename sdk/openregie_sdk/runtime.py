@@ -22,8 +22,15 @@ if TYPE_CHECKING:
 
     from openregie_sdk.actors import Actor
     from openregie_sdk.audit import AccessEntry
-    from openregie_sdk.contributions import MetricDefinition
+    from openregie_sdk.capabilities.casemanagement import AllocationSummary
+    from openregie_sdk.contributions import (
+        MetricDefinition,
+        Panel,
+        PortalSection,
+        ResidentAuthenticator,
+    )
     from openregie_sdk.files import FileStore
+    from openregie_sdk.registry.representation import Representation
     from openregie_sdk.users import UserInfo
 
 EXTENSION_KEY = "openregie"
@@ -53,6 +60,22 @@ class Runtime(Protocol):
     def file_store(self) -> FileStore: ...
     def users(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, UserInfo]: ...
     def report_metrics(self) -> list[MetricDefinition]: ...
+    # since 1.2: the installation's mode and resident sessions (see `openregie_sdk.residents`)
+    def installation_mode(self) -> str: ...
+    def resident_sign_in(
+        self, person_id: uuid.UUID, method: str, idle_minutes: int, home: str
+    ) -> None: ...
+    def resident_sign_out(self) -> None: ...
+    def resident_act_for(self, person_id: uuid.UUID) -> Representation | None: ...
+    def resident_representations(self) -> list[Representation]: ...
+    def resident_method(self) -> str | None: ...
+    def resident_authenticators(self) -> list[ResidentAuthenticator]: ...
+    def portal_sections(self, person: Any) -> list[PortalSection]: ...
+    def rate_limited(self, scope: str, limit: str, key: str) -> bool: ...
+    def update_person_contact(
+        self, person_id: uuid.UUID, phone: str | None, email: str | None, expected_version: int
+    ) -> None: ...
+    def allocation_panels(self, allocation: AllocationSummary) -> list[Panel]: ...
 
 
 def runtime() -> Runtime:
@@ -106,3 +129,32 @@ def report_metrics() -> list[MetricDefinition]:
     (`openregie_report_metrics`), each a `MetricDefinition` whose query honours
     `MetricFilters`. A module whose hook fails contributes nothing (the failure is logged)."""
     return runtime().report_metrics()
+
+
+def installation_mode() -> str:
+    """The installation's mode: "production", "development", "demo" or "test" (since 1.2).
+    Refuse test-only features (a mock login) unless it is one of the last three."""
+    return runtime().installation_mode()
+
+
+def portal_sections(person: Any) -> list[PortalSection]:
+    """The sections other modules contribute to the resident portal's page about `person`
+    (hook `openregie_portal_sections`), by order then title, for the current actor. Call
+    it only after checking that the actor may act for `person`. Since 1.2."""
+    return runtime().portal_sections(person)
+
+
+def allocation_panels(allocation: AllocationSummary) -> list[Panel]:
+    """The panels other modules contribute to an allocation's place on the case-management
+    pages (hook `openregie_allocation_panels`), by order then title, for the current actor.
+    The casemanagement provider calls it only after checking that the actor may see the
+    allocation's case; an implementation that raises is logged and left out. Since 1.2."""
+    return runtime().allocation_panels(allocation)
+
+
+def rate_limited(scope: str, limit: str, key: str) -> bool:
+    """Count one attempt at `scope` (e.g. "portal.login") by `key` (a client address, a
+    person id) against `limit` in Flask-Limiter notation ("10 per minute"), in core's
+    rate-limit storage (shared between hosts when configured). True when the attempt is
+    over the limit: refuse it with 429 and say when to try again. Since 1.2."""
+    return runtime().rate_limited(scope, limit, key)

@@ -1,3 +1,3 @@
 """The SDK version that module manifests' `sdk` specifiers are checked against."""
 
-SDK_VERSION = "1.1.0"
+SDK_VERSION = "1.2.0"

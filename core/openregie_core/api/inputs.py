@@ -4,10 +4,11 @@ A new person is `registry.inputs.PersonIn` itself."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from openregie_core.registry.inputs import (
     BirthDate,
@@ -23,6 +24,22 @@ from openregie_core.registry.inputs import (
 )
 
 CRITERIA = ("bsn", "name", "birth_date", "postcode", "house_number")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """A date in a query string only as YYYY-MM-DD: pydantic would also read a number
+    ("0.0") as a timestamp, which no caller means."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+        raise ValueError("use a date as YYYY-MM-DD")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("use a date as YYYY-MM-DD")
+    return value.strip() if isinstance(value, str) else value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 
 
 def _text(min_length: int, max_length: int) -> StringConstraints:
@@ -48,7 +65,7 @@ class PersonSearch(BaseModel):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
         | None
     ) = None
-    birth_date: dt.date | None = None
+    birth_date: IsoDate | None = None
     postcode: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=7)] | None
     ) = None

@@ -322,22 +322,73 @@ def _copy_binary(
     groups: Sequence[Group],
     last_hash: str,
 ) -> str:
+    with raw.cursor() as cursor, cursor.copy(_binary_statement()) as copy:
+        return _write_binary(copy, security, security_text, groups, last_hash)
+
+
+def _binary_statement() -> Any:
     from psycopg import sql
 
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+    return sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
         sql.Identifier(records.name), sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
     )
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        copy.set_types(_BINARY_TYPES)
-        write_row = copy.write_row
-        for group in groups:
-            hasher = hasher_for(group.shared, security, security_text)
-            shared = tuple(group.shared[name] for name in SHARED_FIELDS)
-            for subject_id in group.subject_ids:
-                prev_hash = last_hash
-                last_hash = hasher(subject_id, prev_hash)
-                write_row((*shared, subject_id, prev_hash, last_hash))
+
+
+def _write_binary(
+    copy: Any,
+    security: Mapping[str, Any],
+    security_text: str,
+    groups: Sequence[Group],
+    last_hash: str,
+) -> str:
+    """Hash the records of `groups` linking on from `last_hash` and write them as rows of
+    a binary COPY; returns the last hash."""
+    copy.set_types(_BINARY_TYPES)
+    write_row = copy.write_row
+    for group in groups:
+        hasher = hasher_for(group.shared, security, security_text)
+        shared = tuple(group.shared[name] for name in SHARED_FIELDS)
+        for subject_id in group.subject_ids:
+            prev_hash = last_hash
+            last_hash = hasher(subject_id, prev_hash)
+            write_row((*shared, subject_id, prev_hash, last_hash))
     return last_hash
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Records hashed and encoded ahead of writing: binary COPY data whose first record
+    links to `start_hash` and whose last has `end_hash`."""
+
+    data: bytes
+    start_hash: str
+    end_hash: str
+    count: int
+
+
+def prepare(
+    cursor: Any,
+    security: Mapping[str, Any],
+    security_text: str,
+    groups: Sequence[Group],
+    last_hash: str,
+) -> Prepared | None:
+    """Hash and encode the records of `groups` as binary COPY data linking on from
+    `last_hash`, without any traffic on the connection (psycopg's `FileWriter`; `cursor`
+    only lends its type adapters): a thread other than the connection's owner can do the
+    CPU work while the owner writes. None when the shared fields do not have the binary
+    COPY's types (append those the usual way)."""
+    import io
+
+    from psycopg.copy import Copy, FileWriter
+
+    if not all(_binary_ok(group.shared) for group in groups):
+        return None
+    buffer = io.BytesIO()
+    with Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
+        end_hash = _write_binary(copy, security, security_text, groups, last_hash)
+    count = sum(len(group.subject_ids) for group in groups)
+    return Prepared(buffer.getvalue(), last_hash, end_hash, count)
 
 
 class ChainWriter:
@@ -345,12 +396,14 @@ class ChainWriter:
     connection (PostgreSQL), inside the caller's transaction: how an import writes its
     records chunk by chunk in its writer thread, next to the persons they are about.
 
-    The first non-empty batch locks the chain head (SELECT ... FOR UPDATE) and, when
-    `store_security`, inserts the trace's security record; the lock is then held until the
-    transaction ends, so every other appender waits for the import's commit or rollback (an
-    import is one transaction whatever its size). Each batch is one COPY whose hashes link
-    on from the previous batch; `finish` moves the head to the last record. Only the thread
-    owning the connection may call these methods."""
+    The first non-empty batch (or `lock`, called ahead) locks the chain head (SELECT ...
+    FOR UPDATE); the lock is then held until the transaction ends, so every other appender
+    waits for the import's commit or rollback (an import is one transaction whatever its
+    size). The first non-empty batch inserts the trace's security record when
+    `store_security`. Each batch is one COPY whose hashes link on from the previous batch;
+    a batch can also come `prepare`d by another thread (`append_prepared`); `finish` moves
+    the head to the last record. Only the thread owning the connection may call these
+    methods."""
 
     def __init__(self, raw: Any, security: Mapping[str, Any], *, store_security: bool) -> None:
         self.raw = raw
@@ -361,9 +414,18 @@ class ChainWriter:
         self.security_written = False  # this writer inserted the security record
         self._last_hash: str | None = None  # None: the head is not locked yet
 
-    def _begin(self) -> str:
+    @property
+    def last_hash(self) -> str | None:
+        """The hash the next record links to; None until the head is locked."""
+        return self._last_hash
+
+    def lock(self) -> str:
+        """Lock the chain head now (if not yet) and return the hash the next record links
+        to."""
         from psycopg import sql
 
+        if self._last_hash is not None:
+            return self._last_hash
         current = sql.SQL("SELECT last_hash FROM {} WHERE id = %s FOR UPDATE").format(
             sql.Identifier(head.name)
         )
@@ -378,26 +440,49 @@ class ChainWriter:
                     [HEAD_ID, GENESIS_HASH],
                 )
                 row = cursor.execute(current, [HEAD_ID]).fetchone()
-            if self.store_security:
-                cursor.execute(
-                    sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-                        sql.Identifier(securities.name),
-                        sql.SQL(", ").join(map(sql.Identifier, SECURITY_FIELDS)),
-                        sql.SQL(", ").join(sql.Placeholder() * len(SECURITY_FIELDS)),
-                    ),
-                    [self.security[name] for name in SECURITY_FIELDS],
-                )
-                self.security_written = True
-        return str(row[0])
+        self._last_hash = str(row[0])
+        return self._last_hash
+
+    def _store_security(self) -> None:
+        """Insert the trace's security record before the first record (once)."""
+        from psycopg import sql
+
+        if not self.store_security or self.security_written:
+            return
+        with self.raw.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                    sql.Identifier(securities.name),
+                    sql.SQL(", ").join(map(sql.Identifier, SECURITY_FIELDS)),
+                    sql.SQL(", ").join(sql.Placeholder() * len(SECURITY_FIELDS)),
+                ),
+                [self.security[name] for name in SECURITY_FIELDS],
+            )
+        self.security_written = True
 
     def append(self, groups: Sequence[Group]) -> None:
         """Append the records of `groups` (in this order) to the chain."""
         count = sum(len(group.subject_ids) for group in groups)
         if not count:
             return
-        last_hash = self._last_hash if self._last_hash is not None else self._begin()
+        last_hash = self.lock()
+        self._store_security()
         self._last_hash = _copy_raw(self.raw, self.security, self.security_text, groups, last_hash)
         self.written += count
+
+    def append_prepared(self, prepared: Prepared) -> bool:
+        """Append records `prepare`d ahead, if they link on from the last record appended
+        (the head must be locked); False (nothing written) when they do not."""
+        if self._last_hash is None or prepared.start_hash != self._last_hash:
+            return False
+        if not prepared.count:
+            return True
+        self._store_security()
+        with self.raw.cursor() as cursor, cursor.copy(_binary_statement()) as copy:
+            copy.write(prepared.data)
+        self._last_hash = prepared.end_hash
+        self.written += prepared.count
+        return True
 
     def finish(self) -> None:
         """Point the chain head at the last record appended (nothing when none were)."""

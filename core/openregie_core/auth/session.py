@@ -1,5 +1,7 @@
 """The login session in the signed cookie: a pending state between the password and the
-second factor, then the logged-in state with a session version and an idle timeout.
+second factor, then the logged-in state with a session version and an idle timeout; or a
+resident's session (`resident_id`, started through `openregie_sdk.residents`), which
+never coexists with a staff login: starting either clears the session.
 
 Only the logged-in state holds `user_id`; `load_actor` reads nothing else, so a password
 alone reaches no page. Each step clears the session first (no session fixation). On `/api/`
@@ -19,6 +21,13 @@ from sqlalchemy import update
 from openregie_core.auth.tokens import actor_for_bearer
 from openregie_core.models import User
 from openregie_sdk.db import utcnow
+from openregie_sdk.registry import Person
+from openregie_sdk.registry.representation import (
+    Representation,
+    acts_for_self,
+    may_act_for,
+    represented_by,
+)
 
 API_PREFIX = "/api/"
 PENDING_MINUTES = 10
@@ -80,8 +89,11 @@ def start_session(user: User, previous_login: dt.datetime | None) -> str:
     return next_url
 
 
-def end_session() -> None:
+def end_session() -> str | None:
+    """Log out. Returns where a resident goes next (their portal's home), None for staff."""
+    home = session.get("resident_home") if session.get("resident_id") else None
     _clear_session()
+    return home
 
 
 def end_all_sessions(user: User) -> None:
@@ -99,11 +111,89 @@ def end_all_sessions(user: User) -> None:
     _clear_session()
 
 
+def start_resident_session(
+    person_id: uuid.UUID, method: str, idle_minutes: int, home: str = "/"
+) -> None:
+    """A resident authenticated (see `openregie_sdk.residents`): a fresh session holding
+    only the person, the method, the idle timeout and on whose behalf they act (themselves
+    when they may act alone, else nobody until they choose). ValueError for an unknown
+    person (nothing is changed then)."""
+    person = _runtime().session().get(Person, person_id)
+    if person is None:
+        raise ValueError(f"no person {person_id}")
+    _clear_session()
+    session.permanent = True
+    session["resident_id"] = str(person_id)
+    session["resident_method"] = method
+    session["resident_idle"] = int(idle_minutes)
+    session["resident_home"] = home
+    session["seen"] = utcnow().timestamp()
+    acting = person_id if acts_for_self(person, dt.date.today()) else None
+    if acting is not None:
+        session["resident_for"] = str(acting)
+    # The rest of this request already runs as the resident (its audit records say so).
+    g.openregie_actor = _runtime().actor_for_resident(person, acting)
+
+
+def set_resident_acting_for(person_id: uuid.UUID) -> Representation | None:
+    """Switch on whose behalf the signed-in resident acts, when the rules allow it."""
+    resident = _uuid(session.get("resident_id"))
+    if resident is None:
+        return None
+    representation = may_act_for(_runtime().session(), resident, person_id, dt.date.today())
+    if representation is not None:
+        session["resident_for"] = str(person_id)
+        person = _runtime().session().get(Person, resident)
+        g.openregie_actor = _runtime().actor_for_resident(person, person_id)
+    return representation
+
+
+def resident_representations() -> list[Representation]:
+    resident = _uuid(session.get("resident_id"))
+    if resident is None:
+        return []
+    return represented_by(_runtime().session(), resident, dt.date.today())
+
+
+def _uuid(raw: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def _load_resident() -> None:
+    """The resident actor, unless idle too long or the person is gone; on whose behalf
+    is checked again on every request (a representation may have ended)."""
+    idle = dt.timedelta(minutes=int(session.get("resident_idle", 15)))
+    now = utcnow()
+    seen = dt.datetime.fromtimestamp(session.get("seen", 0), dt.UTC)
+    person_id = _uuid(session.get("resident_id"))
+    db = _runtime().session()
+    person = db.get(Person, person_id) if person_id and now - seen <= idle else None
+    if person is None:
+        _clear_session()
+        return
+    session["seen"] = now.timestamp()
+    acting = _uuid(session.get("resident_for"))
+    if acting is not None and may_act_for(db, person.id, acting, dt.date.today()) is None:
+        # The representation ended: back to the resident themselves, when they may.
+        acting = person.id if acts_for_self(person, dt.date.today()) else None
+        if acting is None:
+            session.pop("resident_for", None)
+        else:
+            session["resident_for"] = str(acting)
+    g.openregie_actor = _runtime().actor_for_resident(person, acting)
+
+
 def load_actor() -> None:
     """before_request: put the actor in `g` (anonymous when not logged in, idle too long
     or logged out everywhere since)."""
     if request.path.startswith(API_PREFIX):
         _load_api_actor()
+        return
+    if session.get("resident_id"):
+        _load_resident()
         return
     user_id = session.get("user_id")
     if not user_id:

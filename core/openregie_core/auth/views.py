@@ -22,7 +22,7 @@ from openregie_core.auth.lockout import (
 )
 from openregie_core.auth.session import end_session, pending_user, start_pending, start_session
 from openregie_core.models import User
-from openregie_sdk import db_session, public, requires
+from openregie_sdk import db_session, public
 
 blueprint = Blueprint("core_auth", __name__)
 
@@ -154,7 +154,7 @@ def enrol() -> Any:
 
 
 @blueprint.post("/logout")
-@requires("core.session.end")
+@public  # ending one's own session (staff or resident) needs no permission; CSRF applies
 def logout() -> Any:
-    end_session()
-    return redirect(url_for("core_auth.login"))
+    resident_home = end_session()
+    return redirect(resident_home or url_for("core_auth.login"))

@@ -4,6 +4,7 @@ listed, disabled and purged (no application or module code is needed for that)."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -29,7 +30,7 @@ def _state() -> tuple[Settings, Engine, ModuleSet]:
 
 @click.group()
 def modules() -> None:
-    """List, inspect, enable, disable and purge modules."""
+    """List, inspect, enable, disable and purge modules; generate a new one."""
 
 
 @modules.command("list")
@@ -119,3 +120,47 @@ def purge(module_id: str, confirmation: str) -> None:
         except ModuleAdminError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"purged {module_id}: dropped {', '.join(dropped) or 'nothing'}")
+
+
+@modules.command(short_help="Generate the package of a new module (docs/first-module.md).")
+@click.argument("name")
+@click.option(
+    "--path",
+    type=click.Path(path_type=Path),
+    help="Folder to create for the package (default: ./NAME); it must not exist.",
+)
+@click.option(
+    "--publisher",
+    default="Onbekend",
+    show_default=True,
+    help="Who ships the module, shown to functional admins.",
+)
+@click.option("--title", help="Dutch name shown to functional admins (default: from NAME).")
+@click.option(
+    "--package",
+    help="Import package (default: openregie_NAME); the distribution is named after it.",
+)
+def new(
+    name: str, path: Path | None, publisher: str, title: str | None, package: str | None
+) -> None:
+    """Generate the package of a new module NAME: manifest, hooks, a model and its first
+    migration, a page with its permission and menu item, settings, an English catalogue and
+    tests (the SDK's contract test included) that pass once it is installed."""
+    from openregie_core.scaffold import ScaffoldError, plan, write
+
+    try:
+        scaffold = plan(name, path, publisher=publisher, title=title, package=package)
+        write(scaffold)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"could not write the module: {exc}") from None
+    target = scaffold.target
+    click.echo(
+        f"created module {name!r} in {target}\n"
+        f"  package {scaffold.package}, distribution {scaffold.distribution}\n"
+        "next:\n"
+        f"  pip install -e '{target}[test]'   # into the environment that runs OpenRegie\n"
+        f"  cd {target} && pytest        # the contract test and the page tests\n"
+        f"  openregie modules enable {name} && openregie db upgrade"
+    )

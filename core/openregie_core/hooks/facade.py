@@ -22,6 +22,8 @@ from openregie_sdk.contributions import (
     ErasureOutcome,
     MetricDefinition,
     Panel,
+    PortalSection,
+    ResidentAuthenticator,
     SubjectExportSection,
     UserCreated,
 )
@@ -54,6 +56,19 @@ class Hooks:
             for name in dir(pm.hook)
             if name.startswith("openregie_")
         }
+        # Per hook, the spec's argument names and (impl, function, argument names or None):
+        # None when the implementation takes the spec's arguments in the spec's order, so it
+        # is called with the dispatch's positional values (nothing built per implementation
+        # per call: dispatch costs about a microsecond per module).
+        self._spec_args: dict[str, tuple[str, ...]] = {}
+        self._calls: dict[str, list[tuple[Any, Any, tuple[str, ...] | None]]] = {}
+        for name, impls in self._impls.items():
+            spec_args = tuple(getattr(pm.hook, name).spec.argnames)
+            self._spec_args[name] = spec_args
+            self._calls[name] = [
+                (impl, impl.function, None if tuple(impl.argnames) == spec_args else impl.argnames)
+                for impl in impls
+            ]
 
     # -- policies ---------------------------------------------------------------------------
     def _module(self, impl: Any) -> str:
@@ -61,9 +76,13 @@ class Hooks:
 
     def _each(self, hook: str, kwargs: dict[str, Any]) -> Iterable[tuple[Any, Any]]:
         """Call every implementation on its own; yield (impl, result) for those that return."""
-        for impl in self._impls.get(hook, ()):
+        values = [kwargs[name] for name in self._spec_args.get(hook, ())]
+        for impl, function, names in self._calls.get(hook, ()):
             try:
-                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+                if names is None:
+                    result = function(*values)
+                else:
+                    result = function(**{name: kwargs[name] for name in names})
             except Exception:
                 log.exception(
                     "hook %s of module %s raised; its contribution is dropped",
@@ -91,9 +110,13 @@ class Hooks:
 
     def _decide(self, hook: str, **kwargs: Any) -> bool:
         allowed = False
-        for impl in self._impls.get(hook, ()):
+        values = [kwargs[name] for name in self._spec_args.get(hook, ())]
+        for impl, function, names in self._calls.get(hook, ()):
             try:
-                answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
+                if names is None:
+                    answer = function(*values)
+                else:
+                    answer = function(**{name: kwargs[name] for name in names})
             except Exception:
                 log.exception(
                     "decision hook %s of module %s raised; denying", hook, self._module(impl)
@@ -139,6 +162,30 @@ class Hooks:
             "openregie_household_panels", Panel, actor=actor, household=household
         )
         return sorted(panels, key=lambda p: (p.order, p.title))
+
+    def portal_sections(self, actor: Actor, person: Any) -> list[PortalSection]:
+        sections = self._contributions(
+            "openregie_portal_sections", PortalSection, actor=actor, person=person
+        )
+        return sorted(sections, key=lambda s: (s.order, s.title))
+
+    def allocation_panels(self, actor: Actor, allocation: Any) -> list[Panel]:
+        panels = self._contributions(
+            "openregie_allocation_panels", Panel, actor=actor, allocation=allocation
+        )
+        return sorted(panels, key=lambda p: (p.order, p.title))
+
+    def resident_authenticators(self) -> list[ResidentAuthenticator]:
+        """The ways residents may log in, by order then label; the first of a duplicate id
+        wins (the later one is logged and dropped)."""
+        found = self._contributions("openregie_resident_authenticators", ResidentAuthenticator)
+        unique: dict[str, ResidentAuthenticator] = {}
+        for item in sorted(found, key=lambda a: (a.order, a.label)):
+            if item.id in unique:
+                log.error("resident authenticator %r contributed twice; dropped", item.id)
+                continue
+            unique[item.id] = item
+        return list(unique.values())
 
     def dashboard_widgets(self, actor: Actor) -> list[DashboardWidget]:
         widgets = self._contributions("openregie_dashboard_widgets", DashboardWidget, actor=actor)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openregie_sdk.db import Base, utcnow
@@ -40,9 +40,10 @@ class AuditRecord(Base):
     __table_args__ = (Index("ix_core_audit_record_subject_time", "data_subject_id", "start_time"),)
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
-    trace_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("core_audit_security.trace_id"), index=True
-    )
+    # The security record of the trace. No foreign key: its fields are hashed into this
+    # record, so the chain proves the link (`openregie audit verify`), and a key check per
+    # appended record would slow every bulk write.
+    trace_id: Mapped[uuid.UUID] = mapped_column(index=True)
     span_id: Mapped[str] = mapped_column(String(16))
     start_time: Mapped[dt.datetime]
     end_time: Mapped[dt.datetime]

@@ -38,6 +38,9 @@ _MESSAGES = {
     "extra_forbidden": N_("is geen bekend veld"),
     "string_too_short": N_("mag niet leeg zijn"),
     "string_too_long": N_("is langer dan %(max_length)s tekens"),
+    "string_pattern_mismatch": N_(
+        "bevat een teken dat hier niet is toegestaan (zoals een stuurteken)"
+    ),
     "greater_than_equal": N_("moet minstens %(ge)s zijn"),
     "less_than_equal": N_("mag hoogstens %(le)s zijn"),
     "greater_than": N_("moet meer dan %(gt)s zijn"),

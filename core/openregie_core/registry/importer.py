@@ -7,29 +7,34 @@ Persons are matched on BSN: a second import of the same file changes nothing, a 
 updates that person (version + 1), and columns the file does not have are left as they are.
 PostgreSQL: a writer thread takes each checked chunk while the next is checked, COPYs its new
 persons straight into the table and updates the known ones from a temporary table, all in a
-savepoint that is rolled back when any row is refused. SQLite: everything is checked first,
-then an executemany upsert. No ORM object per row on either.
+savepoint that is rolled back when any row is refused. While the chunks hold only new
+persons, the checking thread also encodes them (and hashes their audit records) ahead, so
+the writer only sends bytes (`_Writer`). SQLite: everything is checked first, then an
+executemany upsert. No ORM object per row on either.
 
 Audit: one hash-chained record per person created or changed. On PostgreSQL, importing into
-the current request's or command's session, the writer thread appends each chunk's records
-right after its persons, in the same savepoint (`_ImportAudit`, `chain.ChainWriter`): they
-commit or roll back with the persons, and the recorder counts them as written by the next
-commit (`record_import` then adds nothing). The first chunk locks the chain head until the
-transaction ends, so other appenders (every request that records) wait for the import's
-commit or rollback. Elsewhere (SQLite, another session) `record_import` buffers them for
-the recorder, which writes them at commit.
+the current request's or command's session, the import locks the chain head when it starts
+and the writer thread appends each chunk's records right after its persons, in the same
+savepoint (`_ImportAudit`, `chain.ChainWriter`): they commit or roll back with the persons,
+and the recorder counts them as written by the next commit (`record_import` then adds
+nothing). Other appenders (every request that records) wait for the import's commit or
+rollback. Elsewhere (SQLite, another session) `record_import` buffers them for the
+recorder, which writes them at commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
+import os
 import queue
 import re
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -396,13 +401,13 @@ class _ImportAudit:
     instead of the recorder writing them all at commit. Fields as `record_import` gives
     them: action create or update, IMPORT_ACTIVITY, person, status ok, module core, one span
     per action starting when the import started; a record's end_time is when its chunk
-    was written. The trace's security record is inserted first, once, unless written
-    already. The first chunk locks the chain head until the transaction ends (see
-    `ChainWriter`): other appenders wait for the import's commit or rollback. Later chunks
-    take row locks after the head lock (the recorder takes them before): a request that
-    changed a person the import then updates, and waits for the head at its commit,
-    deadlocks with the import; PostgreSQL aborts one of the two, and an aborted import
-    writes nothing (persons nor records)."""
+    was written (or, encoded ahead, checked). The trace's security record is inserted with
+    the first records, once, unless written already. `start` locks the chain head until the
+    transaction ends (see `ChainWriter`): other appenders wait for the import's commit or
+    rollback. The chunks take row locks after the head lock (the recorder takes them
+    before): a request that changed a person the import then updates, and waits for the
+    head at its commit, deadlocks with the import; PostgreSQL aborts one of the two, and
+    an aborted import writes nothing (persons nor records)."""
 
     def __init__(self, trace: Any) -> None:
         from openregie_core.audit import recorder
@@ -435,13 +440,33 @@ class _ImportAudit:
         origin = request.remote_addr if has_request_context() else None
         return cls(recorder.trace_of(session, runtime.actor(), origin))
 
-    def start(self, connection: Any) -> None:
-        """In the writer thread, before its first chunk."""
+    def start(self, connection: Any) -> str:
+        """Before the writer thread starts: lock the chain head; returns the hash the first
+        record links to."""
         from openregie_core.audit.chain import ChainWriter
 
         self.chain = ChainWriter(
             connection, self.trace.security, store_security=self.store_security
         )
+        return self.chain.lock()
+
+    def prepare(self, cursor: Any, created: list[str], start_hash: str) -> Any:
+        """In the checking thread: the records of a chunk's new persons hashed and encoded
+        ahead, linking on from `start_hash` (`chain.prepare`; None if that cannot be)."""
+        from openregie_core.audit.chain import Group, prepare
+        from openregie_sdk.db import utcnow
+
+        end, trace_id = utcnow(), self.trace.security["trace_id"]
+        group = Group(self.create.group(trace_id, end).shared, created)
+        return prepare(cursor, self.trace.security, self.chain.security_text, [group], start_hash)
+
+    def append_prepared(self, prepared: Any, created: list[str]) -> bool:
+        """In the writer thread: append records `prepare`d ahead, if they link on from the
+        last record written (else False and nothing written)."""
+        if not self.chain.append_prepared(prepared):
+            return False
+        self.created.extend(created)
+        return True
 
     def append(self, created: list[str], updated: list[str]) -> None:
         """In the writer thread: the records of one chunk, after its persons."""
@@ -477,28 +502,50 @@ class _ImportAudit:
         )
 
 
-Chunk = tuple[list[tuple[Any, ...]], list[uuid.UUID], list[str]]
+@dataclass(frozen=True, slots=True)
+class _Ahead:
+    """A chunk encoded by the checking thread on the assumption that all its persons are
+    new: binary COPY data of the persons and their audit records (None without audit)."""
+
+    persons: bytes
+    audit: Any
+
+
+# A chunk: its records sorted on BSN, an id for each, those ids as text (for the audit
+# records) and, while the assumption holds, the chunk encoded ahead.
+Chunk = tuple[list[tuple[Any, ...]], list[uuid.UUID], list[str], _Ahead | None]
 
 
 class _Writer(threading.Thread):
     """Writes checked chunks on the session's connection while the next chunk is checked
-    (psycopg releases the GIL while the server works): each chunk is COPYed into a
-    temporary table and upserted from there with one `INSERT ... ON CONFLICT (bsn) DO
-    UPDATE`. Everything happens inside a savepoint of the session's transaction, released
-    at the end only when every row of the file passed, else rolled back: a bad file changes
-    nothing, not even for a caller that goes on to commit. Only this thread touches the
-    connection until it is joined."""
+    (psycopg releases the GIL while the server works): new persons are COPYed straight
+    into the table, known ones upserted from a temporary table. Everything happens inside
+    the savepoint `_stream_postgresql` opened, released at the end only when every row of
+    the file passed, else rolled back: a bad file changes nothing, not even for a caller
+    that goes on to commit. Only this thread touches the connection until it is joined.
 
-    def __init__(self, connection: Any, updated: Sequence[str], audit: _ImportAudit | None) -> None:
+    A chunk can come encoded ahead (`_Ahead`): then, when none of its persons exists and its
+    audit records link on from the last one written, the writer only sends bytes, and the
+    CPU work of encoding and hashing was done by the checking thread, which has time to
+    spare while the server works. Otherwise it writes the chunk itself and sets `behind`,
+    so the checking thread stops encoding ahead."""
+
+    def __init__(
+        self,
+        connection: Any,
+        updated: Sequence[str],
+        audit: _ImportAudit | None,
+        now: dt.datetime,
+    ) -> None:
         super().__init__(name="openregie-import-writer", daemon=True)
         self.connection = connection
         self.updated = updated
         self.audit = audit
-        # A chunk: its records sorted on BSN, an id for each and those ids as text (for
-        # the audit records), made by the checking thread, which has time to spare.
+        self.now = now
         self.chunks: queue.Queue[Chunk | bool] = queue.Queue(maxsize=4)
         self.written: list[tuple[uuid.UUID, bool]] = []
         self.error: BaseException | None = None
+        self.behind = False  # a chunk did not fit the assumption: encode no more ahead
 
     def finish(self, *, keep: bool) -> list[tuple[uuid.UUID, bool]]:
         """Release (keep) or roll back the savepoint, wait, and return what was written."""
@@ -513,48 +560,38 @@ class _Writer(threading.Thread):
 
         temp, columns = sql.Identifier(TEMP_TABLE), sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
         copy_temp = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(temp, columns)
-        copy_new = sql.SQL(
-            "COPY core_person (id, created_at, updated_at, version, {}) FROM STDIN (FORMAT BINARY)"
-        ).format(columns)
-        new_types = ("uuid", "timestamptz", "timestamptz", "int4", *COPY_TYPES)
+        copy_new = _copy_new_statement()
         update = _update_statement(self.updated)
         truncate = sql.SQL("TRUNCATE {}").format(temp)
         savepoint = sql.Identifier(SAVEPOINT)
-        audit = self.audit
+        audit, now = self.audit, self.now
         try:
-            if audit is not None:
-                audit.start(self.connection)
             # Binary results: the returned ids need no text parsing.
             with self.connection.cursor(binary=True) as cursor:
-                cursor.execute(sql.SQL("SAVEPOINT {}").format(savepoint))
-                cursor.execute(
-                    sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier("pg_temp", TEMP_TABLE))
-                )
-                cursor.execute(
-                    sql.SQL(
-                        "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS "
-                        "SELECT {} FROM core_person WITH NO DATA"
-                    ).format(temp, columns)
-                )
-                # created_at and updated_at as the server's now(): the transaction's start.
-                now = cursor.execute("SELECT now()").fetchone()[0]
                 while True:
                     item = self.chunks.get()
                     if isinstance(item, bool):
                         keep = item
                         break
-                    chunk, ids, texts = item
+                    chunk, ids, texts, ahead = item
+                    # BSNs are nine digits: one array literal, no per-element adaptation.
                     cursor.execute(
                         "SELECT bsn FROM core_person WHERE bsn = ANY(%s::varchar[])",
-                        [[record[0] for record in chunk]],
+                        ["{" + ",".join(record[0] for record in chunk) + "}"],
                     )
                     existing = {row[0] for row in cursor}
+                    if ahead is not None and not existing and self._write_ahead(cursor, ahead):
+                        self.written.extend((person_id, True) for person_id in ids)
+                        if audit is not None and not audit.append_prepared(ahead.audit, texts):
+                            raise RuntimeError("audit records encoded ahead no longer link on")
+                        continue
+                    self.behind = True
                     created: list[str] = []
                     # New persons: COPY straight into the table (many times faster than an
                     # INSERT of the same rows). A person inserted with one of these BSNs by
                     # someone else meanwhile makes the unique index refuse: nothing is written.
                     with cursor.copy(copy_new) as copy:
-                        copy.set_types(new_types)
+                        copy.set_types(NEW_TYPES)
                         for record, person_id, text in zip(chunk, ids, texts, strict=True):
                             if record[0] not in existing:
                                 copy.write_row((person_id, now, now, 1, *record))
@@ -589,6 +626,64 @@ class _Writer(threading.Thread):
             while not isinstance(self.chunks.get(), bool):
                 pass
 
+    def _write_ahead(self, cursor: Any, ahead: _Ahead) -> bool:
+        """Send a chunk encoded ahead, if its audit records link on (else nothing)."""
+        audit = self.audit
+        if audit is not None and (
+            ahead.audit is None or ahead.audit.start_hash != audit.chain.last_hash
+        ):
+            return False
+        with cursor.copy(_copy_new_statement()) as copy:
+            copy.write(ahead.persons)
+        return True
+
+
+def _copy_new_statement() -> Any:
+    from psycopg import sql
+
+    columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
+    return sql.SQL(
+        "COPY core_person (id, created_at, updated_at, version, {}) FROM STDIN (FORMAT BINARY)"
+    ).format(columns)
+
+
+# PostgreSQL types of a new person's row: id, created_at, updated_at, version, COLUMNS.
+NEW_TYPES = ("uuid", "timestamptz", "timestamptz", "int4", *COPY_TYPES)
+
+
+def _begin(connection: Any) -> dt.datetime:
+    """Open the import's savepoint and its temporary table; the transaction's now()."""
+    from psycopg import sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SAVEPOINT {}").format(sql.Identifier(SAVEPOINT)))
+        cursor.execute(
+            sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier("pg_temp", TEMP_TABLE))
+        )
+        cursor.execute(
+            sql.SQL(
+                "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS "
+                "SELECT {} FROM core_person WITH NO DATA"
+            ).format(sql.Identifier(TEMP_TABLE), sql.SQL(", ").join(map(sql.Identifier, COLUMNS)))
+        )
+        # created_at and updated_at as the server's now(): the transaction's start.
+        return cursor.execute("SELECT now()").fetchone()[0]
+
+
+def _encode_persons(
+    cursor: Any, records: list[tuple[Any, ...]], ids: list[uuid.UUID], now: dt.datetime
+) -> bytes:
+    """Binary COPY data of `records` as new persons (no traffic: `cursor` lends adapters)."""
+    from psycopg.copy import Copy, FileWriter
+
+    buffer = io.BytesIO()
+    with Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
+        copy.set_types(NEW_TYPES)
+        write_row = copy.write_row
+        for record, person_id in zip(records, ids, strict=True):
+            write_row((person_id, now, now, 1, *record))
+    return buffer.getvalue()
+
 
 def _stream_postgresql(
     session: Session,
@@ -597,14 +692,18 @@ def _stream_postgresql(
     progress: Progress,
     audit: _ImportAudit | None,
 ) -> list[tuple[uuid.UUID, bool]] | None:
-    """Check the rows chunk by chunk and hand each good chunk to a writer thread. After the
-    first problem nothing more is written and the writer rolls back what it wrote; the rows
-    are still all checked, so every problem is reported. Returns (id, inserted?) of every
-    person inserted or changed, or None when a row was refused."""
+    """Check the rows chunk by chunk and hand each good chunk to a writer thread, encoded
+    ahead while that works out (see `_Writer`). After the first problem nothing more is
+    written and the writer rolls back what it wrote; the rows are still all checked, so
+    every problem is reported. Returns (id, inserted?) of every person inserted or
+    changed, or None when a row was refused."""
     connection = session.connection().connection.driver_connection
     assert connection is not None
-    writer = _Writer(connection, _updated_columns(table.columns), audit)
-    uuid4 = uuid.uuid4
+    now = _begin(connection)
+    # The hash the next audit record links to, while chunks are encoded ahead.
+    ahead_hash = audit.start(connection) if audit is not None else None
+    formatter = connection.cursor()  # only lends its adapters to the encoding
+    writer = _Writer(connection, _updated_columns(table.columns), audit, now)
     writer.start()
     keep = False
     try:
@@ -615,9 +714,17 @@ def _stream_postgresql(
             if not checker.problems and writer.error is None:
                 # Sorted on BSN: the unique index is filled page by page.
                 records.sort(key=itemgetter(0))
-                ids = [uuid4() for _ in records]
+                ids = new_ids(len(records))
                 texts = [str(i) for i in ids] if audit is not None else [""] * len(ids)
-                writer.chunks.put((records, ids, texts))
+                ahead = None
+                if not writer.behind:
+                    prepared = None
+                    if audit is not None and ahead_hash is not None:
+                        prepared = audit.prepare(formatter, texts, ahead_hash)
+                        ahead_hash = None if prepared is None else prepared.end_hash
+                    if audit is None or prepared is not None:
+                        ahead = _Ahead(_encode_persons(formatter, records, ids, now), prepared)
+                writer.chunks.put((records, ids, texts, ahead))
             progress.advance(len(chunk))
         keep = not checker.problems
     finally:
@@ -625,6 +732,22 @@ def _stream_postgresql(
         written = writer.finish(keep=keep)
         progress.advance(1)
     return written if keep else None
+
+
+# A version 4 UUID: the version and variant bits set, the other 122 bits random.
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_ids(count: int) -> list[uuid.UUID]:
+    """`count` random (version 4) UUIDs, as `uuid.uuid4()` makes them, from one read of the
+    system's random source (half the cost per id)."""
+    raw = os.urandom(16 * count)
+    make, from_bytes = uuid.UUID, int.from_bytes
+    return [
+        make(int=(from_bytes(raw[at : at + 16]) & _UUID4_CLEAR) | _UUID4_SET)
+        for at in range(0, 16 * count, 16)
+    ]
 
 
 def _write_sqlite(

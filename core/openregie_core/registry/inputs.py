@@ -23,10 +23,17 @@ from openregie_core.i18n import LazyText as _l
 from openregie_core.registry import checks
 from openregie_sdk.registry import HOUSEHOLD_ROLES, REPRESENTATION_KINDS, TEAM_KINDS
 
+# One line of printable text: no C0 control characters (NUL cannot even be stored by
+# PostgreSQL) and no bidi embedding, override or isolate characters, which can make a name
+# read as something else ("Trojan Source"). Combining marks and astral characters are text.
+SINGLE_LINE = "^[^\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]*$"
+
 
 def _text(max_length: int) -> StringConstraints:
     # Checked inside pydantic-core (no Python call per field: imports validate many rows).
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+    return StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=max_length, pattern=SINGLE_LINE
+    )
 
 
 def _choice(options: tuple[str, ...]) -> AfterValidator:

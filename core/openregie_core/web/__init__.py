@@ -38,6 +38,7 @@ def install(app: Flask, modules: ModuleSet) -> None:
     from openregie_core.web.audit import blueprint as audit_blueprint
     from openregie_core.web.dashboard import blueprint as dashboard_blueprint
     from openregie_core.web.households import blueprint as households_blueprint
+    from openregie_core.web.nul_guard import install_nul_guard
     from openregie_core.web.persons import blueprint as persons_blueprint
     from openregie_core.web.teams import blueprint as teams_blueprint
     from openregie_core.web.users import blueprint as users_blueprint
@@ -51,6 +52,7 @@ def install(app: Flask, modules: ModuleSet) -> None:
     Babel(app, locale_selector=_locale, default_locale="nl")
     app.register_blueprint(dashboard_blueprint)
     install_identity(app)  # login and account pages, CSRF, the request's actor, rate limits
+    install_nul_guard(app)  # after the login check: a stranger gets 401, not a hint
     app.register_blueprint(admin_blueprint, url_prefix="/admin")
     app.register_blueprint(audit_blueprint, url_prefix="/admin/audit")
     app.register_blueprint(api_clients_blueprint, url_prefix="/admin/api-clients")

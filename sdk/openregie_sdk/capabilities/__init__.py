@@ -21,6 +21,8 @@ from packaging.version import Version
 from openregie_sdk.capabilities.casemanagement import SINCE as CASEMANAGEMENT_SINCE
 from openregie_sdk.capabilities.casemanagement import VERSION as CASEMANAGEMENT_VERSION
 from openregie_sdk.capabilities.casemanagement import CaseManagement
+from openregie_sdk.capabilities.consent import SINCE as CONSENT_SINCE
+from openregie_sdk.capabilities.consent import VERSION as CONSENT_VERSION
 from openregie_sdk.capabilities.consent import Consent
 
 
@@ -59,9 +61,10 @@ CAPABILITIES: dict[str, CapabilitySpec] = {
         ),
         CapabilitySpec(
             "consent",
-            "1.0",
+            CONSENT_VERSION,
             Consent,
             "Recorded consent of data subjects, checked before sharing.",
+            since=CONSENT_SINCE,
         ),
     )
 }

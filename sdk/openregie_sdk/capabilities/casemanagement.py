@@ -227,10 +227,19 @@ class AllocationSummary(_Frozen):
     status: Literal["requested", "allocated", "started", "stopped"]
     start_on: dt.date | None
     end_on: dt.date | None
+    provider_agb: str | None = None
+    """The provider's AGB code (8 digits) when recorded; since 1.2 (None from a provider
+    built against 1.1)."""
 
 
 @runtime_checkable
 class CaseManagement(Protocol):
+    """Cases and plans of households, as other modules (the resident portal, reporting, a
+    vendor's module) may see and use them. The provider applies no authorisation of its
+    own: the consumer decides who may call what (the portal: the resident and their
+    legal representatives). Errors are `NotFound`, `Refused` (naming the field) and
+    `Stale` (optimistic locking); views are frozen pydantic models."""
+
     # -- cases ------------------------------------------------------------------------------
     def cases_of_household(self, household_id: uuid.UUID) -> Sequence[CaseSummary]:
         """All cases of a household, newest first; an unknown household gives []."""

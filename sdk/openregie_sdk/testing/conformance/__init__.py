@@ -6,6 +6,8 @@ provider's own storage; any provider that passes may replace the one OpenRegie s
 
 - `openregie_sdk.testing.conformance.casemanagement.CaseManagementConformance`
   (the `casemanagement` capability)
+- `openregie_sdk.testing.conformance.consent.ConsentConformance` (the `consent`
+  capability, since SDK 1.2)
 """
 
 from __future__ import annotations
@@ -15,5 +17,6 @@ from openregie_sdk.testing.conformance.casemanagement import (
     Scenario,
     World,
 )
+from openregie_sdk.testing.conformance.consent import ConsentConformance
 
-__all__ = ["CaseManagementConformance", "Scenario", "World"]
+__all__ = ["CaseManagementConformance", "ConsentConformance", "Scenario", "World"]
