@@ -1,51 +1,42 @@
-"""Hook implementations of the consent module: the expiry widget and demo data."""
+"""Hook implementations of the consent module: the expiry widget, the person-page panel and
+the portal section (demo data, metrics and the subject's rights have their own files)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from typing import cast
+from typing import Any
 
+from flask import has_request_context, request, url_for
 from flask_babel import gettext
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from flask_wtf import FlaskForm
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
 
-from openregie_consent.models import GIVEN, REFUSED, REQUESTED, WITHDRAWN, ConsentRecord
-from openregie_consent.settings import ConsentSettings
-from openregie_sdk import Actor, authorize, db_session, hookimpl, module_settings, render
-from openregie_sdk.contributions import DashboardWidget, DemoContext
+from openregie_consent.models import GIVEN, ConsentRecord
+from openregie_consent.services import records
+from openregie_consent.services.common import MODULE, READ, purposes, settings
+from openregie_consent.services.predicates import latest_version
+from openregie_consent.services.resident import may_act_for
+from openregie_consent.web.common import STATUS_LABELS, local
+from openregie_sdk import Actor, audit, authorize, db_session, hookimpl, render
+from openregie_sdk.contributions import DashboardWidget, Panel, PortalSection
 from openregie_sdk.db import utcnow
-
-DEMO_PURPOSES = (
-    "Afstemming met school",
-    "Afstemming met huisarts",
-    "Schuldhulpverlening",
-    "Aanvraag Wmo-voorziening",
-)
 
 
 def count_given_consents_expiring(session: Session, now: dt.datetime, window: dt.timedelta) -> int:
     """Given consents, in force at `now`, that expire within `window`. Only the latest record
     of each subject, recipient and purpose counts: a later withdrawal supersedes a consent."""
-    later = aliased(ConsentRecord)
-    superseded = exists().where(
-        later.subject_id == ConsentRecord.subject_id,
-        later.recipient_id == ConsentRecord.recipient_id,
-        later.purpose == ConsentRecord.purpose,
-        or_(
-            later.recorded_at > ConsentRecord.recorded_at,
-            and_(later.recorded_at == ConsentRecord.recorded_at, later.id > ConsentRecord.id),
-        ),
-    )
     count = session.scalar(
         select(func.count())
         .select_from(ConsentRecord)
         .where(
-            ConsentRecord.status == GIVEN,
-            ConsentRecord.valid_from <= now,
-            ConsentRecord.valid_until > now,
-            ConsentRecord.valid_until <= now + window,
-            ~superseded,
+            and_(
+                ConsentRecord.status == GIVEN,
+                ConsentRecord.valid_from <= now,
+                ConsentRecord.valid_until > now,
+                ConsentRecord.valid_until <= now + window,
+                latest_version(),
+            )
         )
     )
     return count or 0
@@ -53,57 +44,59 @@ def count_given_consents_expiring(session: Session, now: dt.datetime, window: dt
 
 @hookimpl
 def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
-    if not authorize("consent.record.read"):
+    if not authorize(READ):
         return []
-    days = cast(ConsentSettings, module_settings("consent")).expiry_warning_days
+    days = settings().expiry_warning_days
     expiring = count_given_consents_expiring(db_session(), utcnow(), dt.timedelta(days=days))
     body = render("consent/widget.html", expiring=expiring, days=days)
     return [DashboardWidget(title=gettext("Toestemmingen"), body=body, order=30)]
 
 
-@hookimpl
-def openregie_demo_data(context: DemoContext) -> None:
-    if context.session.scalar(select(func.count()).select_from(ConsentRecord)):
-        return
+def _current(person_id: Any) -> tuple[list[ConsentRecord], set[Any]]:
     now = utcnow()
-    rng = context.rng
+    current = [row for row, latest in records.records_of(person_id) if latest]
+    return current, {r.id for r in current if records.grants_at(r, now)}
 
-    def record(
-        subject: uuid.UUID,
-        recipient: uuid.UUID,
-        purpose: str,
-        status: str,
-        days_ago: int,
-        valid_days: int | None,
-    ) -> ConsentRecord:
-        recorded = now - dt.timedelta(days=days_ago)
-        return ConsentRecord(
-            subject_id=subject,
-            recipient_id=recipient,
-            purpose=purpose,
-            status=status,
-            valid_from=recorded,
-            valid_until=None if valid_days is None else recorded + dt.timedelta(days=valid_days),
-            recorded_at=recorded,
-        )
 
-    for index in range(10):
-        subject = uuid.UUID(int=rng.getrandbits(128))
-        recipient = uuid.UUID(int=rng.getrandbits(128))
-        purpose = rng.choice(DEMO_PURPOSES)
-        days_ago = rng.randint(20, 350)
-        if index % 5 == 0:  # given, then withdrawn: the withdrawal is in force
-            context.session.add(record(subject, recipient, purpose, GIVEN, days_ago, 365))
-            context.session.add(record(subject, recipient, purpose, WITHDRAWN, days_ago // 2, None))
-        elif index % 5 == 1:
-            context.session.add(record(subject, recipient, purpose, REFUSED, days_ago, None))
-        elif index % 5 == 2:
-            context.session.add(record(subject, recipient, purpose, REQUESTED, 2, None))
-        elif index % 5 == 3:  # a year's consent that expires in 10 to 25 days
-            context.session.add(
-                record(subject, recipient, purpose, GIVEN, rng.randint(340, 355), 365)
-            )
-        else:  # a year's consent with months to go
-            context.session.add(
-                record(subject, recipient, purpose, GIVEN, rng.randint(200, 300), 365)
-            )
+@hookimpl
+def openregie_person_panels(actor: Actor, person: Any) -> list[Panel]:
+    """The person's consents and their status, with a link to record or withdraw."""
+    if not authorize(READ):
+        return []
+    current, in_force = _current(person.id)
+    if current:
+        audit.record("read", READ, "person", [person.id], module=MODULE)
+    body = render(
+        "consent/panel.html",
+        current=current,
+        in_force=in_force,
+        labels={p.code: p.label for p in purposes()},
+        statuses=STATUS_LABELS,
+        local=local,
+        page_url=url_for("consent.person", person_id=person.id),
+    )
+    return [Panel(title=gettext("Toestemmingen"), body=body, order=20)]
+
+
+@hookimpl
+def openregie_portal_sections(actor: Actor, person: Any) -> list[PortalSection]:
+    """The resident's consents with buttons to give again or withdraw them."""
+    if not may_act_for(actor, person.id):
+        return []
+    current, in_force = _current(person.id)
+    if current:
+        audit.record("read", "consent.own.manage", "person", [person.id], module=MODULE)
+    body = render(
+        "consent/portal_section.html",
+        person=person,
+        current=current,
+        in_force=in_force,
+        labels={p.code: p.label for p in purposes()},
+        statuses=STATUS_LABELS,
+        local=local,
+        csrf=FlaskForm(formdata=None),
+        back=request.path if has_request_context() else "/",
+    )
+    return [
+        PortalSection(id="consent.overview", title=gettext("Uw toestemmingen"), body=body, order=40)
+    ]

@@ -9,11 +9,14 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from openregie_consent.hooks import count_given_consents_expiring, openregie_demo_data
+from openregie_consent.demo import openregie_demo_data
+from openregie_consent.hooks import count_given_consents_expiring
 from openregie_consent.models import ConsentRecord
 from openregie_sdk import capability, module_settings
 from openregie_sdk.contributions import DemoContext
 from openregie_sdk.db import utcnow
+from openregie_sdk.registry import Person
+from openregie_sdk.testing.plugin import seed_demo
 
 PURPOSE = "Afstemming met huisarts"
 
@@ -107,19 +110,16 @@ class TestWarningWindowFromSettings:
 
 
 def test_demo_data_is_seeded_once_and_decides_consistently(app, db):
-    def seed() -> None:
-        context = DemoContext(session=db, rng=random.Random(262), progress=lambda message: None)
-        openregie_demo_data(context=context)
-        db.commit()
-
-    seed()
+    assert seed_demo(app) == []
     count = db.scalar(select(func.count()).select_from(ConsentRecord))
     assert count > 0
-    seed()
+    context = DemoContext(session=db, rng=random.Random(262), progress=lambda message: None)
+    openregie_demo_data(context=context)  # a second run adds nothing
+    db.commit()
     assert db.scalar(select(func.count()).select_from(ConsentRecord)) == count
 
-    # Two consents in force expire within the default window, so the widget has a warning.
-    assert count_given_consents_expiring(db, utcnow(), dt.timedelta(days=30)) == 2
+    # The first household's parent's consent expires within the default window.
+    assert count_given_consents_expiring(db, utcnow(), dt.timedelta(days=30)) == 1
     statuses = set(db.scalars(select(ConsentRecord.status)))
     assert {"given", "withdrawn", "refused", "requested"} <= statuses
     withdrawal = db.scalars(
@@ -129,3 +129,6 @@ def test_demo_data_is_seeded_once_and_decides_consistently(app, db):
         withdrawal.subject_id, withdrawal.recipient_id, withdrawal.purpose, utcnow()
     )
     assert (decision.granted, decision.reason) == (False, "Toestemming ingetrokken.")
+    # Every demo consent is about a real person of the registry.
+    subjects = set(db.scalars(select(ConsentRecord.subject_id)))
+    assert subjects <= set(db.scalars(select(Person.id).where(Person.id.in_(subjects))))
