@@ -7,20 +7,34 @@ municipality whose areas the team serves, the case manager, or an involved profe
 page, the API, the person relation and the capability's `person_relation` all use it, so
 they agree and statements per request do not grow with the number of teams.
 
+Consent: when a `consent` capability (1.1) is present, the involved-professional relation
+is gated (`RELATION_INVOLVED_OUTSIDE_TEAM`): a professional involved in a case who is not a
+current member of the case's team sees it only while every person the case concerns (or,
+when it names none, every current member of its household) has a consent in force for a
+gating purpose towards the professional's organisation or team — or while the professional
+holds an override for them. The condition is ANDed into the one predicate, so detail,
+lists, search (the person relation), export, API and downloads all follow, from the very
+next request. Without the consent module nothing changes.
+
 Per item: notes carry a confidentiality level (`note_visibility`); writes need
 `casemanagement.case.write` and the same relation.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true, union
+from sqlalchemy.orm import aliased
 
 from openregie_casemanagement.models import Case, CasePerson, Involvement, Note
-from openregie_sdk import Actor, ActorKind, db_session
+from openregie_sdk import Actor, ActorKind, capability, db_session
 from openregie_sdk.capabilities.casemanagement import NotFound
-from openregie_sdk.registry import Area, HouseholdMember, Person, team_area
+from openregie_sdk.capabilities.consent import RELATION_INVOLVED_OUTSIDE_TEAM
+from openregie_sdk.db import utcnow
+from openregie_sdk.registry import Area, HouseholdMember, Membership, Person, team_area
 
 READ = "casemanagement.case.read"
 WRITE = "casemanagement.case.write"
@@ -28,9 +42,12 @@ TRANSFER = "casemanagement.case.transfer"
 ALLOCATE = "casemanagement.allocation.write"
 
 
-def visible_cases(actor: Actor, permission: str = READ) -> ColumnElement[bool]:
+def visible_cases(
+    actor: Actor, permission: str = READ, *, consent: bool = True
+) -> ColumnElement[bool]:
     """The SQL predicate over `Case` selecting the cases `actor` may exercise `permission`
-    on (read by default)."""
+    on (read by default). `consent=False` leaves out the consent gate: only to tell "no
+    consent" apart from "no relation" (the page offering an override), never to show data."""
     if actor.kind is ActorKind.SYSTEM:
         return true()
     if actor.kind not in (ActorKind.USER, ActorKind.API_CLIENT) or not actor.holds(permission):
@@ -50,20 +67,84 @@ def visible_cases(actor: Actor, permission: str = READ) -> ColumnElement[bool]:
             )
         )
     if actor.kind is ActorKind.USER:
-        related.extend(_personal_relations(actor))
+        related.extend(_personal_relations(actor, consent=consent))
     return or_(*related) if related else false()
 
 
-def _personal_relations(actor: Actor) -> list[ColumnElement[bool]]:
-    """The cases a user is personally related to: as case manager or involved professional."""
-    return [
-        Case.case_manager_id == actor.id,
-        Case.id.in_(
-            select(Involvement.case_id).where(
-                Involvement.user_id == actor.id, Involvement.active.is_(True)
-            )
+def _personal_relations(actor: Actor, *, consent: bool = True) -> list[ColumnElement[bool]]:
+    """The cases a user is personally related to: as case manager or involved professional
+    (the latter gated by consent outside the case's team, see the module docstring)."""
+    involved = Case.id.in_(
+        select(Involvement.case_id).where(
+            Involvement.user_id == actor.id, Involvement.active.is_(True)
+        )
+    )
+    gate = consent_gate(actor) if consent else None
+    if gate is not None:
+        inside_team = Case.team_id.in_(actor.team_ids) if actor.team_ids else false()
+        involved = and_(involved, or_(inside_team, gate))
+    return [Case.case_manager_id == actor.id, involved]
+
+
+def consent_provider() -> Any:
+    """The consent capability when a provider of 1.1 (with `shared_condition`) is loaded."""
+    provider = capability("consent")
+    return provider if provider is not None and hasattr(provider, "shared_condition") else None
+
+
+def recipients_of(user_id: uuid.UUID, day: dt.date) -> Any:
+    """A SELECT of the ids a user's data reaches: the home organisations and the teams of
+    their current memberships."""
+    current = and_(
+        Membership.user_id == user_id,
+        Membership.start_on <= day,
+        or_(Membership.end_on.is_(None), Membership.end_on > day),
+    )
+    return union(
+        select(Membership.home_organisation_id.label("id")).where(
+            current, Membership.home_organisation_id.is_not(None)
         ),
-    ]
+        select(Membership.team_id.label("id")).where(current),
+    )
+
+
+def consent_gate(actor: Actor, user_id: uuid.UUID | None = None) -> ColumnElement[bool] | None:
+    """The consent condition over `Case` for a professional (`user_id`, by default the
+    actor) receiving a case's data through an involvement; None without a consent provider
+    or when no purpose gates the relation. Every subject of the case must be covered."""
+    provider = consent_provider()
+    if provider is None:
+        return None
+    user_id = user_id or actor.id
+    if user_id is None or not provider.gated_purposes(RELATION_INVOLVED_OUTSIDE_TEAM):
+        return None
+    now = utcnow()
+    recipients = recipients_of(user_id, now.date())
+
+    def covered(subject: ColumnElement[Any]) -> ColumnElement[bool]:
+        return provider.shared_condition(
+            RELATION_INVOLVED_OUTSIDE_TEAM, subject, recipients, now, actor_id=user_id
+        )
+
+    # Aliases: the enclosing query may itself select from these tables.
+    named = aliased(CasePerson)
+    member = aliased(HouseholdMember)
+    names_someone = select(named.person_id).where(named.case_id == Case.id).exists()
+    named_covered = (
+        ~select(named.person_id).where(named.case_id == Case.id, ~covered(named.person_id)).exists()
+    )
+    today = now.date()
+    household_covered = (
+        ~select(member.person_id)
+        .where(
+            member.household_id == Case.household_id,
+            member.start_on <= today,
+            or_(member.end_on.is_(None), member.end_on > today),
+            ~covered(member.person_id),
+        )
+        .exists()
+    )
+    return or_(and_(names_someone, named_covered), and_(~names_someone, household_covered))
 
 
 def is_case_manager_or_lead(actor: Actor, case: Case) -> bool:

@@ -14,6 +14,14 @@ Definitions of the period:
 - ZRM progress: per case, the first intake against the latest evaluation assessed in the
   period, averaged per life domain over the cases scored on that domain in both.
 - goals: the goals of the cases open at some moment in the period, by status.
+- help by the team itself: the cases open at some moment in the period, split into those
+  with a granted provision (an allocation allocated, started or stopped, decided or started
+  on or before the period end and not ended before its start) and those the team handles
+  itself (none such).
+
+Coded dimensions carry their Dutch labels (`MetricDefinition.labels`, from `codes`); the
+ZRM progress, an average, names its `count` column (`counted_by`): the number of case and
+life-domain pairs each average rests on, so that reporting suppresses small ones.
 """
 
 from __future__ import annotations
@@ -24,13 +32,24 @@ from sqlalchemy import (
     ColumnElement,
     Numeric,
     and_,
+    case,
     cast,
+    exists,
     func,
     or_,
     select,
 )
 
-from openregie_casemanagement.codes import CLOSED, N_
+from openregie_casemanagement.codes import (
+    CLOSED,
+    CLOSURE_REASONS,
+    GOAL_STATUSES,
+    LAWS,
+    LIFE_DOMAINS,
+    N_,
+    PRODUCT_CATEGORIES,
+    REFERRAL_SOURCES,
+)
 from openregie_casemanagement.models import (
     Allocation,
     Case,
@@ -46,6 +65,11 @@ from openregie_sdk.metrics import days_between, team_conditions
 from openregie_sdk.registry import Team
 
 RUNNING = ("started", "stopped")
+GRANTED = ("allocated", "started", "stopped")
+HELP = {
+    "team": N_("Door het team zelf"),
+    "provision": N_("Met toegekende voorziening"),
+}
 
 
 def _in_period(column: Any, filters: MetricFilters) -> ColumnElement[bool]:
@@ -196,10 +220,17 @@ def _numbered_assessments(
 
 
 def zrm_progress(filters: MetricFilters) -> Any:
+    # Only cases evaluated in the period count, so only their intakes are numbered (the
+    # same result; the window runs over a period's cases instead of all cases ever).
+    evaluated = (
+        select(ZrmAssessment.case_id)
+        .where(ZrmAssessment.moment == "evaluation", _in_period(ZrmAssessment.assessed_on, filters))
+        .scalar_subquery()
+    )
     first_intake = _numbered_assessments(
         "first_intake",
         "intake",
-        ZrmAssessment.assessed_on <= filters.period_end,
+        and_(ZrmAssessment.assessed_on <= filters.period_end, ZrmAssessment.case_id.in_(evaluated)),
         (ZrmAssessment.assessed_on, ZrmAssessment.created_at, ZrmAssessment.id),
     )
     latest_evaluation = _numbered_assessments(
@@ -219,6 +250,7 @@ def zrm_progress(filters: MetricFilters) -> Any:
         select(
             intake_score.c.life_domain.label("life_domain"),
             func.avg(difference).label("value"),
+            func.count().label("count"),
         )
         .select_from(first_intake)
         .join(
@@ -249,6 +281,21 @@ def goals_by_status(filters: MetricFilters) -> Any:
     )
 
 
+def help_by_team(filters: MetricFilters) -> Any:
+    granted = exists().where(
+        Allocation.case_id == Case.id,
+        Allocation.status.in_(GRANTED),
+        func.coalesce(Allocation.decided_on, Allocation.start_on) <= filters.period_end,
+        or_(Allocation.end_on.is_(None), Allocation.end_on >= filters.period_start),
+    )
+    cases = (
+        select(case((granted, "provision"), else_="team").label("help"))
+        .where(_active_in_period(filters), *_cases(filters))
+        .subquery("active_cases")
+    )
+    return select(cases.c.help, func.count().label("value")).group_by(cases.c.help)
+
+
 def definitions() -> list[MetricDefinition]:
     return [
         MetricDefinition(
@@ -274,6 +321,7 @@ def definitions() -> list[MetricDefinition]:
             dimensions=("closure_reason",),
             description=N_("Casussen afgesloten in de periode, per reden van afsluiten."),
             query=cases_closed,
+            labels={"closure_reason": CLOSURE_REASONS},
         ),
         MetricDefinition(
             id="casemanagement.case_duration",
@@ -292,6 +340,7 @@ def definitions() -> list[MetricDefinition]:
             dimensions=("referral_source",),
             description=N_("Nieuwe casussen in de periode per bron van aanmelding."),
             query=referral_sources,
+            labels={"referral_source": REFERRAL_SOURCES},
         ),
         MetricDefinition(
             id="casemanagement.life_domains",
@@ -302,6 +351,7 @@ def definitions() -> list[MetricDefinition]:
                 "Nieuwe casussen in de periode per leefgebied (een casus kan meerdere hebben)."
             ),
             query=life_domains,
+            labels={"life_domain": LIFE_DOMAINS},
         ),
         MetricDefinition(
             id="casemanagement.allocations_running",
@@ -310,6 +360,7 @@ def definitions() -> list[MetricDefinition]:
             dimensions=("law", "product_category"),
             description=N_("Gestarte voorzieningen die op de laatste dag van de periode liepen."),
             query=allocations_running,
+            labels={"law": LAWS, "product_category": PRODUCT_CATEGORIES},
         ),
         MetricDefinition(
             id="casemanagement.allocations_started",
@@ -318,6 +369,19 @@ def definitions() -> list[MetricDefinition]:
             dimensions=("product_category", "provider"),
             description=N_("Voorzieningen gestart in de periode, per categorie en zorgaanbieder."),
             query=allocations_started,
+            labels={"product_category": PRODUCT_CATEGORIES},
+        ),
+        MetricDefinition(
+            id="casemanagement.help_by_team",
+            title=N_("Hulp door het team zelf of met een voorziening"),
+            unit=N_("casussen"),
+            dimensions=("help",),
+            description=N_(
+                "Casussen die in de periode open waren: met een toegekende voorziening "
+                "(Wmo, Jeugdwet) die in de periode liep, of alleen met hulp van het team zelf."
+            ),
+            query=help_by_team,
+            labels={"help": HELP},
         ),
         MetricDefinition(
             id="casemanagement.waiting_time",
@@ -329,6 +393,7 @@ def definitions() -> list[MetricDefinition]:
                 "Dagen van besluit tot start, voor voorzieningen gestart in de periode."
             ),
             query=waiting_time,
+            labels={"product_category": PRODUCT_CATEGORIES},
         ),
         MetricDefinition(
             id="casemanagement.zrm_progress",
@@ -340,6 +405,8 @@ def definitions() -> list[MetricDefinition]:
                 "periode, per leefgebied, voor casussen met beide."
             ),
             query=zrm_progress,
+            labels={"life_domain": LIFE_DOMAINS},
+            counted_by="count",
         ),
         MetricDefinition(
             id="casemanagement.goals_achieved",
@@ -351,6 +418,7 @@ def definitions() -> list[MetricDefinition]:
                 "tegenover het totaal)."
             ),
             query=goals_by_status,
+            labels={"status": GOAL_STATUSES},
         ),
     ]
 

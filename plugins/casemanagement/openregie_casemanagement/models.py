@@ -13,7 +13,17 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openregie_casemanagement.codes import CLOSED, OPEN_STATUSES
@@ -29,6 +39,10 @@ class Case(UuidPrimaryKey, Base):
     """The support trajectory of one household."""
 
     __tablename__ = "casemanagement_case"
+    __table_args__ = (  # the reporting metrics' period filters (migration 0003)
+        Index("ix_casemanagement_case_opened_on", "opened_on"),
+        Index("ix_casemanagement_case_closed_on", "closed_on"),
+    )
 
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("core_household.id"), index=True)
     team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("core_team.id"), index=True)
@@ -200,6 +214,16 @@ class ZrmAssessment(UuidPrimaryKey, Base):
     """Self-sufficiency matrix scores of a case at intake or at an evaluation."""
 
     __tablename__ = "casemanagement_zrm_assessment"
+    __table_args__ = (  # first intake / latest evaluation per case, presorted (migration 0003)
+        Index(
+            "ix_casemanagement_zrm_assessment_moment_case",
+            "moment",
+            "case_id",
+            "assessed_on",
+            "created_at",
+            "id",
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casemanagement_case.id"), index=True)
     moment: Mapped[str] = mapped_column(String(12))  # intake | evaluation

@@ -281,6 +281,7 @@ class CaseManagementProvider:
                 law=a.law,
                 product_category=a.product_category,
                 provider_name=a.provider_name,
+                provider_agb=a.provider_agb,
                 status=a.status,
                 start_on=a.start_on,
                 end_on=a.end_on,

@@ -148,7 +148,7 @@ def _filters(app, **kwargs):
 def _run(db, metric_id, filters):
     metric = {m.id: m for m in definitions()}[metric_id]
     rows = db.execute(metric.query(filters)).all()
-    columns = (*metric.dimensions, "value")
+    columns = (*metric.dimensions, "value", *((metric.counted_by,) if metric.counted_by else ()))
     assert all(len(row) == len(columns) for row in rows)
     return metric, [dict(zip(columns, row, strict=True)) for row in rows]
 
@@ -162,8 +162,22 @@ def _by(rows, *dimensions):
 
 def test_every_definition_is_contributed_with_the_module_prefix():
     ids = [m.id for m in openregie_report_metrics()]
-    assert len(ids) == len(set(ids)) == 11
+    assert len(ids) == len(set(ids)) == 12
     assert all(i.startswith("casemanagement.") for i in ids)
+
+
+def test_coded_dimensions_carry_their_dutch_labels_and_averages_their_count():
+    metrics = {m.id: m for m in definitions()}
+    for metric in metrics.values():
+        assert set(metric.labels) <= set(metric.dimensions), metric.id
+    assert metrics["casemanagement.life_domains"].labels["life_domain"]["finances"] == "Financiën"
+    assert metrics["casemanagement.cases_closed"].labels["closure_reason"]["verhuisd"] == (
+        "Verhuisd buiten het werkgebied"
+    )
+    assert metrics["casemanagement.allocations_running"].labels["law"]["wmo"] == "Wmo"
+    assert metrics["casemanagement.help_by_team"].labels["help"]["team"] == "Door het team zelf"
+    assert metrics["casemanagement.zrm_progress"].counted_by == "count"
+    assert [m.id for m in metrics.values() if m.counted_by] == ["casemanagement.zrm_progress"]
 
 
 def test_case_counts_in_zutphen(app, db, world, data):
@@ -210,6 +224,24 @@ def test_zrm_progress_compares_the_first_intake_with_the_latest_evaluation(app, 
     _, progress = _run(db, "casemanagement.zrm_progress", zutphen)
     values = {k: float(v) for k, v in _by(progress, "life_domain").items()}
     assert values == {"finances": 2.0, "housing": 1.0}  # finances (3 + 1) / 2
+    counts = {row["life_domain"]: row["count"] for row in progress}
+    assert counts == {"finances": 2, "housing": 1}  # c1 and c2; c1
+
+
+def test_help_by_the_team_itself_versus_a_granted_provision(app, db, world, data):
+    zutphen = _filters(app, municipality_ids=(world.municipality.id,))
+    _, winter = _run(db, "casemanagement.help_by_team", zutphen)
+    # c1, c2, c3 and c4 were open in Q1 and each had a provision running in it.
+    assert _by(winter, "help") == {"provision": 4}
+    spring = MetricFilters(
+        period_start=D(2026, 4, 1),
+        period_end=D(2026, 6, 30),
+        municipality_ids=(world.municipality.id,),
+        dialect=app.extensions["openregie"].engine.dialect.name,
+    )
+    _, help_rows = _run(db, "casemanagement.help_by_team", spring)
+    # c1 and c4 still have theirs; c5 (new 05-04) is handled by the team itself.
+    assert _by(help_rows, "help") == {"provision": 2, "team": 1}
 
 
 def test_goals_by_status_of_cases_open_in_the_period(app, db, world, data):

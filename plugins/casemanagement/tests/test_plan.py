@@ -526,6 +526,19 @@ def test_api_creates_goals_and_actions_agrees_and_answers_409_on_a_stale_patch(
     assert again.status_code == 409
 
 
+def test_api_refuses_a_plan_version_number_beyond_the_column_with_a_400_naming_it(
+    app, world, new_case, bearer
+):
+    # Found by tests/test_api_fuzz.py: a 70-bit number overflowed the driver (a 500).
+    case = new_case(status="plan")
+    base = f"/api/v1/casemanagement/cases/{case.id}/plan/versions"
+    answer = app.test_client().get(f"{base}/{2**70}", headers=bearer(world.manager))
+    assert answer.status_code == 400
+    assert [f["field"] for f in answer.get_json()["error"]["fields"]] == ["number"]
+    largest = app.test_client().get(f"{base}/{2**31 - 1}", headers=bearer(world.manager))
+    assert largest.status_code == 404
+
+
 def test_api_accepts_a_resident_proposal(app, db, world, new_case, actor_of, bearer):
     case = new_case(status="plan")
     goal, _action = _plan_with_goal(db, world, case, actor_of(world.manager))

@@ -1,7 +1,7 @@
-"""Commands of the reporting module, run as `openregie reporting ...` inside the
+"""Commands of the reporting module, run as `openregie report ...` inside the
 application (core pushes the application context and closes the session).
 
-    openregie reporting export --municipality GM0262 --period 2026-Q3 --format xlsx \\
+    openregie report export --municipality GM0262 --period 2026-Q3 --format xlsx \\
         --output verantwoording-2026-Q3.xlsx
 
 for scheduled delivery to the municipality. Bad input exits non-zero with a clear message.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import cast
 
@@ -22,6 +21,7 @@ from openregie_sdk import (
 )
 from openregie_sdk.capabilities.casemanagement import CaseManagement
 from openregie_sdk.contributions import DashboardWidget, DemoContext
+from openregie_sdk.registry import Membership
 
 
 def suppressed(count: int, threshold: int) -> int | None:
@@ -49,16 +49,33 @@ def openregie_dashboard_widgets(actor: Actor) -> list[DashboardWidget]:
 
 @hookimpl
 def openregie_demo_data(context: DemoContext) -> None:
-    if context.session.scalar(select(func.count()).select_from(FormationNorm)):
+    """Norms for the real demo teams and organisations: each pair that has staff with
+    contracted hours (so the formation table compares), plus the first team with an
+    organisation that has none there (a norm with 0 hours contracted)."""
+    session = context.session
+    if session.scalar(select(func.count()).select_from(FormationNorm)):
         return
-    team = uuid.UUID(int=context.rng.getrandbits(128))
-    for _ in range(3):
-        context.session.add(
+    pairs = [
+        tuple(row)
+        for row in session.execute(
+            select(Membership.team_id, Membership.home_organisation_id)
+            .where(Membership.home_organisation_id.is_not(None))
+            .distinct()
+            .order_by(Membership.team_id, Membership.home_organisation_id)
+        )
+    ]
+    teams = sorted(context.created.get("team", []))
+    organisations = sorted(context.created.get("organisation", []))
+    if teams:
+        spare = [o for o in organisations if (teams[0], o) not in pairs]
+        pairs += [(teams[0], spare[0])] if spare else []
+    for team_id, organisation_id in pairs:
+        session.add(
             FormationNorm(
-                team_id=team,
-                organisation_id=uuid.UUID(int=context.rng.getrandbits(128)),
+                team_id=team_id,
+                organisation_id=organisation_id,
                 # The "twee-benenprincipe": 18 hours a week in the team, or a share of it.
-                hours_per_week=Decimal(context.rng.choice(("18.00", "16.00", "9.00"))),
-                set_by="Tom Leider",
+                hours_per_week=Decimal(context.rng.choice(("18.00", "16.00", "9.00", "24.00"))),
+                set_by="Fenna Beheer",
             )
         )

@@ -19,7 +19,10 @@ class FormationNorm(UuidPrimaryKey, Base):
     __tablename__ = "reporting_formation_norm"
     __table_args__ = (UniqueConstraint("team_id", "organisation_id"),)
 
-    # Opaque ids of core's team and organisation (core's registry is not yet in the SDK).
+    # Ids of core's team and organisation (`openregie_sdk.registry`), checked when a norm is
+    # set (openregie_reporting.norms); no foreign key, so that core may remove a team or an
+    # organisation: its norms then show as "onbekend" on the norms page and are left out
+    # of the report.
     team_id: Mapped[uuid.UUID]
     organisation_id: Mapped[uuid.UUID]
     hours_per_week: Mapped[Decimal] = mapped_column(Numeric(6, 2))

@@ -15,3 +15,13 @@ class ReportingSettings(ModuleSettings):
             "so that small groups of residents cannot be recognised."
         ),
     )
+    parallel_queries: int = Field(
+        default=2,
+        ge=1,
+        le=16,
+        description=(
+            "How many metric queries of one report run at once on PostgreSQL, each on a "
+            "database connection of its own (1: one after another). About the number of "
+            "CPU cores the database may spend on one report."
+        ),
+    )

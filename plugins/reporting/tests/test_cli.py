@@ -1,4 +1,4 @@
-"""`openregie reporting export`: the export for scheduled delivery, with clear errors and a
+"""`openregie report export`: the export for scheduled delivery, with clear errors and a
 non-zero exit for a bad municipality code, period or format."""
 
 from __future__ import annotations

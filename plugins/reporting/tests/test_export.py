@@ -148,7 +148,11 @@ def test_xlsx_holds_exactly_the_cells_of_the_report(report, data):
     assert [data.zuid.name, "<5", 0, "x"] in opened
     assert ["Totaal", 9, 5, 4] in opened
     waits = sections["casemanagement.waiting_time"]
-    assert waits[-1][:5] == ["Zorg A", "begeleiding", 10, 5.5, 9.1]
+    # Codes are shown with their Dutch label (MetricDefinition.labels).
+    assert waits[-1][:5] == ["Zorg A", "Begeleiding", 10, 5.5, 9.1]
+    closed = sections["casemanagement.cases_closed"]
+    assert closed[1] == ["Reden van afsluiten", "Waarde", "Vorige periode", "Verschil"]
+    assert ["Doelen bereikt", "<5", 0, "x"] in closed
 
 
 def test_csv_is_for_dutch_excel_and_holds_the_same_cells(report, data):
@@ -160,7 +164,7 @@ def test_csv_is_for_dutch_excel_and_holds_the_same_cells(report, data):
     assert [data.noord.name, "x", "5", "x"] in sections["casemanagement.cases_opened"]
     assert ["Totaal", "9", "5", "4"] in sections["casemanagement.cases_opened"]
     zorg = next(r for r in sections["casemanagement.waiting_time"] if r[0] == "Zorg A")
-    assert zorg[:5] == ["Zorg A", "begeleiding", "10", "5,5", "9,1"]
+    assert zorg[:5] == ["Zorg A", "Begeleiding", "10", "5,5", "9,1"]
     duration = sections["casemanagement.case_duration"]
     assert duration[-1][:3] == ["6", "275", "315"]
 
@@ -187,7 +191,9 @@ def test_an_export_is_audited_once_with_the_report_id(app, db, report, tmp_path)
 
 def test_a_report_of_all_loaded_metrics_runs(app, db, data):
     report = build_report(parse_period("2026-Q3"), municipality=data.code, now=NOW)
-    assert {t.id for t in report.tables} >= {m.id for m in metrics()}
+    # Core's contracted hours are shown as the formation table (hours against the norm).
+    expected = {m.id for m in metrics()} - {"core.contracted_hours"} | {"reporting.formation"}
+    assert {t.id for t in report.tables} == expected
     assert all(t.available for t in report.tables), [t.id for t in report.tables]
     render(report, "csv"), render(report, "xlsx")
 
@@ -212,3 +218,64 @@ def test_averages_are_not_counts_and_are_rounded_alike_everywhere(app, db, data)
     assert ["finances", "0,78", "0,78", "0"] in rows
     sheet = load_workbook(io.BytesIO(render(report, "xlsx")))["Rapport"]
     assert ("finances", 0.78, 0.78, 0) in list(sheet.iter_rows(values_only=True))
+
+
+def test_an_average_resting_on_few_items_is_suppressed_with_its_count(app, db, data):
+    def query(filters):
+        rows = [("finances", 2.5, 3), ("housing", 1.25, 8)]
+        selects = [
+            select(
+                literal(domain).label("life_domain"),
+                literal(value).label("value"),
+                literal(count).label("items"),
+            )
+            for domain, value, count in rows
+        ]
+        return selects[0].union_all(*selects[1:])
+
+    definition = MetricDefinition(
+        id="vendor.average",
+        title="Gemiddelde",
+        unit="punten",
+        dimensions=("life_domain",),
+        query=query,
+        labels={"life_domain": {"housing": "Huisvesting"}},
+        counted_by="items",
+    )
+    report = build_report(
+        parse_period("2026-Q3"), municipality=data.code, definitions=[definition], now=NOW
+    )
+    (table,) = report.tables
+    assert not table.counts and table.total is None
+    assert table.columns == ("value", "count", "previous", "previous_count", "change")
+    lines = {line.key[0]: line for line in table.lines}
+    assert lines["finances"].cells == {
+        "value": "<5", "count": "<5", "previous": "<5", "previous_count": "<5", "change": "x",
+    }  # fmt: skip
+    assert lines["housing"].cells == {
+        "value": 1.25, "count": 8, "previous": 1.25, "previous_count": 8, "change": 0.0,
+    }  # fmt: skip
+    # A code with a label shows the label; one without shows the code.
+    assert [line.shown for line in table.lines] == [("Huisvesting",), ("finances",)]
+    rows = [_trim(list(r)) for r in load_workbook(io.BytesIO(render(report, "xlsx")))
+            ["Rapport"].iter_rows(values_only=True)]  # fmt: skip
+    assert ["finances", "<5", "<5", "<5", "<5", "x"] in rows
+
+
+def test_registry_ids_in_a_dimension_are_shown_by_name(app, db, data):
+    definition = MetricDefinition(
+        id="vendor.by_team_id",
+        title="Per team",
+        unit="stuks",
+        dimensions=("team_id",),
+        query=lambda filters: select(
+            literal(str(data.noord.id)).label("team_id"), literal(12).label("value")
+        ),
+    )
+    report = build_report(
+        parse_period("2026-Q3"), municipality=data.code, definitions=[definition], now=NOW
+    )
+    (table,) = report.tables
+    assert table.headers == ("Team",)
+    assert table.lines[0].shown == (data.noord.name,)
+    assert [data.noord.name, 12, 12, 0] in [_trim(r) for r in table_lines(table)]

@@ -67,7 +67,7 @@ def _table(result):
 
 def test_the_loaded_modules_contribute_their_metrics(app, db):
     ids = [m.id for m in metrics() if m.id.startswith("casemanagement.")]
-    assert len(ids) == len(set(ids)) == 11
+    assert len(ids) == len(set(ids)) == 12
 
 
 def test_without_casemanagement_its_metrics_simply_do_not_appear(make_app):
@@ -250,3 +250,26 @@ def test_codes_are_case_insensitive_and_unknown_teams_and_areas_refused(app, db,
         resolve_filters(Q3.start, Q3.end, team_ids=[uuid.uuid4()])
     with pytest.raises(UnknownFilter, match="unknown area"):
         resolve_filters(Q3.start, Q3.end, area_ids=[uuid.uuid4()])
+
+
+@pytest.mark.parametrize("workers", [2, 4])
+def test_metrics_run_at_once_give_the_numbers_they_give_one_after_another(
+    app, db, data, workers, caplog
+):
+    """On PostgreSQL the queries run on several connections at once (elsewhere the setting
+    changes nothing): the same rows, the same failures, in the definitions' order."""
+    broken = MetricDefinition(
+        id="broken.metric",
+        title="Kapot",
+        unit="stuks",
+        query=lambda filters: select(text("value FROM no_such_table")),
+    )
+    chosen = [*metrics(), broken]
+    current, previous = _filters(Q3, data.code), _filters(Q2, data.code)
+    one_by_one = run(chosen, current, previous, workers=1)
+    at_once = run(chosen, current, previous, workers=workers)
+    assert [r.id for r in at_once] == [r.id for r in one_by_one] == [m.id for m in chosen]
+    assert [(r.available, r.rows) for r in at_once] == [(r.available, r.rows) for r in one_by_one]
+    assert not at_once[-1].available and "broken.metric" in caplog.text
+    opened = next(r for r in at_once if r.id == "casemanagement.cases_opened")
+    assert sum(row.values["value"] for row in opened.rows) == 9

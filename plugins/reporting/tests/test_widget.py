@@ -107,7 +107,9 @@ def test_suppression_follows_the_configured_threshold(app, client, login_as, ope
 
 @pytest.mark.parametrize("kind", ["policy_officer", "team_lead", "functional_admin"])
 def test_widget_is_shown_to_those_who_account_for_the_work(app, client, login_as, kind):
-    assert "Vastgelegde formatienormen" in _dashboard(client, login_as, kind)
+    text = _dashboard(client, login_as, kind)
+    assert "Vastgelegde formatienormen" in text
+    assert '<a class="utrecht-link" href="/rapportage/">Naar de rapportage</a>' in text
 
 
 def test_widget_is_hidden_from_professionals(app, client, login_as):
@@ -148,15 +150,19 @@ def test_hours_per_week_keep_two_decimals(app, db):
     assert db.get(FormationNorm, norm.id).hours_per_week == Decimal("17.25")
 
 
-def test_demo_data_is_seeded_once(app, db):
-    def seed() -> None:
-        openregie_demo_data(
-            context=DemoContext(session=db, rng=random.Random(262), progress=lambda message: None)
-        )
-        db.commit()
+def test_demo_data_sets_norms_for_real_demo_teams_and_organisations_once(app, db):
+    from openregie_sdk.registry import Organisation, Team
+    from openregie_sdk.testing.plugin import seed_demo
 
-    seed()
-    count = db.scalar(select(func.count()).select_from(FormationNorm))
-    assert count == 3
-    seed()
-    assert db.scalar(select(func.count()).select_from(FormationNorm)) == count
+    assert seed_demo(app) == []
+    db.expire_all()
+    norms = list(db.scalars(select(FormationNorm)))
+    assert len(norms) >= 2
+    for norm in norms:
+        assert db.get(Team, norm.team_id) is not None
+        assert db.get(Organisation, norm.organisation_id) is not None
+    openregie_demo_data(
+        context=DemoContext(session=db, rng=random.Random(262), progress=lambda message: None)
+    )
+    db.commit()
+    assert db.scalar(select(func.count()).select_from(FormationNorm)) == len(norms)

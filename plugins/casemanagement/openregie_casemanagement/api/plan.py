@@ -49,9 +49,14 @@ LifeDomain = Literal[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
+# Version numbers are 32-bit integer columns; a larger number in the URL is refused (400)
+# instead of overflowing the database driver (a 500).
+MAX_VERSION_NUMBER = 2**31 - 1
+
+
 class VersionPath(BaseModel):
     case_id: uuid.UUID
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_VERSION_NUMBER)
 
 
 class GoalPath(BaseModel):

@@ -3,8 +3,9 @@
 Each file holds the views of one subject and registers them on `blueprint`:
 `worklists.py` (lists), `cases.py` (a case, its workflow, involved parties), `plan.py`
 (plan, goals, actions, ZRM), `records.py` (contact moments, notes, documents, appointment
-requests), `allocations.py`. The case pages share `casemanagement/case_base.html` (the
-case header and its tabs). Services raise the capability's errors; `errors.py` turns them
+requests), `allocations.py`, `consent.py` (warnings and overrides when consent is
+present). The case pages share `casemanagement/case_base.html` (the case header and its
+tabs). Services raise the capability's errors; `errors.py` turns them
 into pages (404, 400 with the field, 409 keeping the user's input).
 """
 
@@ -36,9 +37,10 @@ def _lost_race(error: StaleDataError) -> tuple[str, int]:
 from openregie_casemanagement.web import (  # noqa: E402 - the views register on `blueprint`
     allocations,
     cases,
+    consent,
     plan,
     records,
     worklists,
 )
 
-__all__ = ["allocations", "blueprint", "cases", "plan", "records", "worklists"]
+__all__ = ["allocations", "blueprint", "cases", "consent", "plan", "records", "worklists"]

@@ -1,5 +1,6 @@
 """The allocations tab of a case (toekenningen): the list with waiting times, a form to
-record a new allocation and a page to update one (status, dates, stop reason)."""
+record a new allocation and a page to update one (status, dates, stop reason). Both pages
+show the panels other modules contribute per allocation (`openregie_allocation_panels`)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ from openregie_casemanagement.web.common import (
 )
 from openregie_casemanagement.web.errors import STALE_MESSAGE, not_found
 from openregie_sdk import authorize, current_actor, db_session, requires
-from openregie_sdk.capabilities.casemanagement import NotFound, Refused, Stale
+from openregie_sdk.capabilities.casemanagement import AllocationSummary, NotFound, Refused, Stale
+from openregie_sdk.contributions import Panel
 from openregie_sdk.registry import Person
+from openregie_sdk.runtime import allocation_panels
 
 
 class AllocationForm(FlaskForm):
@@ -114,6 +117,23 @@ def _may_allocate(case: Case) -> bool:
     )
 
 
+def _panels(row: Any) -> list[Panel]:
+    """The contributed panels of one allocation (called after the case check)."""
+    return allocation_panels(
+        AllocationSummary(
+            id=row.id,
+            person_id=row.person_id,
+            law=row.law,
+            product_category=row.product_category,
+            provider_name=row.provider_name,
+            provider_agb=row.provider_agb,
+            status=row.status,
+            start_on=row.start_on,
+            end_on=row.end_on,
+        )
+    )
+
+
 def _error_on(form: FlaskForm, error: Refused) -> None:
     field = getattr(form, error.field, None)
     if field is not None and hasattr(field, "errors"):
@@ -138,6 +158,7 @@ def _page(case: Case, form: AllocationForm | None, status: int = 200) -> Any:
         tab="allocations",
         allocations=rows,
         names=names,
+        panels={row.id: _panels(row) for row in rows},
         waiting_days=service.waiting_days,
         form=form,
         codes={
@@ -256,6 +277,7 @@ def allocation_edit(case_id: uuid.UUID, allocation_id: uuid.UUID) -> Any:
         allocation=row,
         person_name=person.full_name if person else "",
         waiting=service.waiting_days(row),
+        panels=_panels(row),
         form=form,
         stale=stale,
         codes={

@@ -30,7 +30,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from openregie_casemanagement import codes
 from openregie_casemanagement.access import READ, TRANSFER, WRITE
 from openregie_casemanagement.services import cases as service
-from openregie_casemanagement.web import blueprint
+from openregie_casemanagement.web import blueprint, consent
 from openregie_casemanagement.web.common import (
     case_for_page,
     choices,
@@ -255,8 +255,17 @@ def _detail(case: Any, status: int = 200, problem: str | None = None, **forms: A
     search = request.args.get("zoek", "").strip()
     found = service.find_professionals(search) if search else []
     professional = forms.get("professional") or ProfessionalForm(formdata=None)
+    parties = service.involvements(case)
+    no_consent = consent.without_consent(
+        actor,
+        case,
+        {i for i, _n in found} | {p.user_id for p in parties if p.active and p.user_id},
+    )
     if forms.get("professional") is None or not professional.user_id.choices:
-        professional.user_id.choices = [(str(i), n) for i, n in found]
+        professional.user_id.choices = [
+            (str(i), n + (" — " + _("geen toestemming van de inwoners") if i in no_consent else ""))
+            for i, n in found
+        ]
     external = forms.get("external") or ExternalForm(formdata=None)
     close = forms.get("close") or CloseForm(formdata=None, version=version)
     close.closure_reason.choices = choices(codes.CLOSURE_REASONS, _("Kies een reden"))
@@ -264,7 +273,6 @@ def _detail(case: Any, status: int = 200, problem: str | None = None, **forms: A
     reopen = forms.get("reopen") or ReopenForm(formdata=None, version=version)
     may_transfer = service.may_transfer(actor, case)
     transfer = (forms.get("transfer") or _transfer_form(case)) if may_transfer else None
-    parties = service.involvements(case)
     steps = [s for s in service.next_statuses(case) if s != codes.CLOSED]
     transitions = service.history(case)
     team_ids = {t.from_team_id for t in transitions} | {t.to_team_id for t in transitions}
@@ -280,6 +288,8 @@ def _detail(case: Any, status: int = 200, problem: str | None = None, **forms: A
             persons=service.case_persons(case),
             life_domains=service.case_life_domains(case),
             parties=parties,
+            no_consent=no_consent,
+            found_without_consent=any(i in no_consent for i, _n in found),
             steps=steps,
             may_close=codes.CLOSED in service.next_statuses(case),
             may_write=actor.holds(WRITE),
@@ -309,7 +319,7 @@ def case_detail(case_id: uuid.UUID) -> Any:
     try:
         case = service.read_case(current_actor(), case_id)
     except NotFound:
-        not_found()
+        return consent.blocked_page(case_id)
     return _detail(case)
 
 

@@ -21,20 +21,26 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from openregie_reporting.engine.labels import translate
 from openregie_reporting.engine.report import Report, Table
+from openregie_reporting.engine.sections import N_
 
 FORMATS = ("csv", "xlsx")
 SHEET = "Rapport"
 COLUMN_LABELS = {
-    "value": "Waarde",
-    "previous": "Vorige periode",
-    "change": "Verschil",
-    "count": "Aantal",
-    "median": "Mediaan",
-    "p90": "90e percentiel",
-    "previous_count": "Aantal vorige periode",
-    "previous_median": "Mediaan vorige periode",
-    "previous_p90": "90e percentiel vorige periode",
+    "value": N_("Waarde"),
+    "previous": N_("Vorige periode"),
+    "change": N_("Verschil"),
+    "count": N_("Aantal"),
+    "median": N_("Mediaan"),
+    "p90": N_("90e percentiel"),
+    "previous_count": N_("Aantal vorige periode"),
+    "previous_median": N_("Mediaan vorige periode"),
+    "previous_p90": N_("90e percentiel vorige periode"),
+    "contracted": N_("Ingezet"),
+    "norm": N_("Norm (toegezegd)"),
+    "difference": N_("Verschil met de norm"),
+    "percentage": N_("Percentage van de norm"),
 }
 
 
@@ -42,13 +48,8 @@ class ExportError(ValueError):
     """An export format that is not supported."""
 
 
-def _translate(text: str) -> str:
-    try:
-        from flask_babel import gettext
-
-        return str(gettext(text))
-    except (RuntimeError, KeyError, ImportError):  # outside an application: the msgid
-        return text
+def column_label(column: str) -> str:
+    return translate(COLUMN_LABELS.get(column, column))
 
 
 def header_lines(report: Report) -> list[list[Any]]:
@@ -74,16 +75,14 @@ def header_lines(report: Report) -> list[list[Any]]:
 
 def table_lines(table: Table) -> list[list[Any]]:
     """The rows of one metric's section (title, header, rows, total)."""
-    title = f"{_translate(table.title)} ({_translate(table.unit)})"
+    title = f"{translate(table.title)} ({translate(table.unit)})"
     lines: list[list[Any]] = [[title, table.id]]
     if not table.available:
         lines.append(["Niet beschikbaar: de berekening van deze cijfers is mislukt."])
         return lines
-    dims = list(table.dimensions)
-    lines.append([*(d.replace("_", " ").capitalize() for d in dims),
-                  *(COLUMN_LABELS.get(c, c) for c in table.columns)])  # fmt: skip
+    lines.append([*table.headers, *(column_label(c) for c in table.columns)])
     for line in (*table.lines, *((table.total,) if table.total else ())):
-        key = ["" if k is None else k for k in line.key]
+        key = ["" if k is None else k for k in line.shown]
         lines.append([*key, *(line.cells.get(c) for c in table.columns)])
     if not table.lines:
         lines.append(["Geen gegevens in deze periode."])

@@ -3,8 +3,15 @@ tables of what a reader sees. Pages and exports show a `Report`, so they show ex
 same (suppressed) numbers.
 
 Which metrics are suppressed as counts: aggregates whose values are all whole numbers
-(COUNT results). Averages and other non-count aggregates (e.g. ZRM progress in points) are
-shown as they come. See `suppression` for the rules.
+(COUNT results) and that name no `counted_by`. An aggregate with `counted_by` (an average,
+e.g. ZRM progress in points) is hidden where the number of items it rests on is above zero
+and below the threshold. Other non-count aggregates are shown as they come. See
+`suppression` for the rules.
+
+Each line keeps its raw dimension values (`key`: codes, names) and what a reader sees
+(`shown`: labels of codes, names of registry ids; see `labels`). The tables are in the
+order of the report's sections (`sections`); core's contracted hours become the formation
+table (`formation`).
 """
 
 from __future__ import annotations
@@ -12,34 +19,33 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
+from openregie_reporting.engine import formation
+from openregie_reporting.engine.labels import (
+    dimension_label,
+    registry_names,
+    value_label,
+)
+from openregie_reporting.engine.lines import (
+    TOTAL,
+    Line,
+    count_table,
+    counted_line,
+    distribution_line,
+    is_count_metric,
+    plain_line,
+)
 from openregie_reporting.engine.periods import Period
 from openregie_reporting.engine.runner import (
     MetricResult,
-    MetricRow,
     metrics,
     resolve_filters,
     run,
 )
-from openregie_reporting.engine.suppression import (
-    shown,
-    suppress_counts,
-    suppress_distribution,
-)
-from openregie_sdk.contributions import MetricDefinition
-
-TOTAL = "Totaal"
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A row of a table as shown: the dimension values, then the cells by column name."""
-
-    key: tuple[Any, ...]
-    cells: dict[str, Any]
-    suppressed: frozenset[str] = frozenset()
+from openregie_reporting.engine.sections import grouped, position
+from openregie_sdk.contributions import MetricDefinition, MetricFilters
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,12 @@ class Table:
     total: Line | None
     available: bool = True
     counts: bool = False
+    dimension_labels: tuple[str, ...] = ()
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The names of the dimensions as a reader sees them."""
+        return self.dimension_labels or self.dimensions
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,100 +77,66 @@ class Report:
     generated_at: dt.datetime
     threshold: int
     tables: tuple[Table, ...]
+    team_ids: tuple[uuid.UUID, ...] = ()
+    area_ids: tuple[uuid.UUID, ...] = ()
 
     @property
     def id(self) -> str:
-        """The id of the report in the audit log (reports are not person data)."""
-        return f"{self.municipality or 'alle'}/{self.period.label}"
+        """The id of the report in the audit log (reports are not person data): the
+        municipality, the period and the team and area filters, the latter by the first 8
+        hex digits of their ids (the log's subject id holds 64 characters)."""
+        parts = [self.municipality or "alle", self.period.label]
+        parts += [f"team={t.hex[:8]}" for t in self.team_ids[:1]]
+        parts += [f"wijk={a.hex[:8]}" for a in self.area_ids[:1]]
+        return "/".join(parts)
+
+    @property
+    def sections(self) -> list[tuple[Any, list[Table]]]:
+        """(section, its tables) in the order of the report (see `sections`)."""
+        return grouped(self.tables)
+
+    def table(self, metric_id: str) -> Table | None:
+        return next((t for t in self.tables if t.id == metric_id), None)
 
 
-def is_count_metric(result: MetricResult) -> bool:
-    if result.definition.kind != "aggregate":
-        return False
-    values = [
-        v
-        for row in result.rows
-        for v in (row.values.get("value"), (row.previous or {}).get("value"))
-        if v is not None
+def _columns(definition: MetricDefinition, compared: bool) -> tuple[str, ...]:
+    if definition.kind == "distribution":
+        columns: tuple[str, ...] = ("count", "median", "p90")
+        return (
+            (*columns, "previous_count", "previous_median", "previous_p90") if compared else columns
+        )
+    if definition.counted_by:
+        return (
+            ("value", "count", "previous", "previous_count", "change")
+            if compared
+            else ("value", "count")
+        )
+    return ("value", "previous", "change") if compared else ("value",)
+
+
+def _labelled(definition: MetricDefinition, lines: list[Line]) -> list[Line]:
+    """The lines with what a reader sees of their dimension values, ordered as the
+    definition's labels list the codes of the first dimension (else by what is shown)."""
+    dims = definition.dimensions
+    names = registry_names((d, v) for line in lines for d, v in zip(dims, line.key, strict=False))
+    labelled = [
+        replace(
+            line,
+            label=tuple(
+                value_label(d, v, definition.labels, names)
+                for d, v in zip(dims, line.key, strict=False)
+            ),
+        )
+        for line in lines
     ]
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    order = list(definition.labels.get(dims[0], {})) if dims else []
 
+    def rank(line: Line) -> tuple[Any, ...]:
+        first = line.key[0] if line.key else None
+        known = order.index(first) if first in order else len(order)
+        return (known, *("" if v is None else str(v) for v in line.shown))
 
-def _change(current: Any, previous: Any) -> Any:
-    if current is None or previous is None:
-        return None
-    return round(current - previous, 2) if isinstance(current, float) else current - previous
-
-
-def _count_table(result: MetricResult, threshold: int) -> tuple[list[Line], Line]:
-    current = [row.values.get("value") or 0 for row in result.rows]
-    mask = suppress_counts(current, threshold)
-    compared = result.compared
-    if compared:
-        before = [(row.previous or {}).get("value") or 0 for row in result.rows]
-        previous_mask = suppress_counts(before, threshold)
-    lines = []
-    for i, row in enumerate(result.rows):
-        secondary = i in mask.secondary
-        cells: dict[str, Any] = {
-            "value": shown(current[i], mask.cells[i], threshold, secondary=secondary)
-        }
-        hidden = {"value"} if mask.cells[i] else set()
-        if compared:
-            cells["previous"] = shown(
-                before[i],
-                previous_mask.cells[i],
-                threshold,
-                secondary=i in previous_mask.secondary,
-            )
-            either = mask.cells[i] or previous_mask.cells[i]
-            cells["change"] = shown(current[i] - before[i], either, threshold, secondary=True)
-            hidden |= {"previous", "change"} if previous_mask.cells[i] else set()
-            if either:
-                hidden.add("change")
-        lines.append(Line(row.key, cells, frozenset(hidden)))
-    total_cells: dict[str, Any] = {"value": shown(sum(current), mask.total, threshold)}
-    hidden_total = {"value"} if mask.total else set()
-    if compared:
-        total_cells["previous"] = shown(sum(before), previous_mask.total, threshold)
-        either = mask.total or previous_mask.total
-        total_cells["change"] = shown(sum(current) - sum(before), either, threshold, secondary=True)
-        hidden_total |= {"previous"} if previous_mask.total else set()
-        if either:
-            hidden_total.add("change")
-    width = len(result.definition.dimensions)
-    total = Line((TOTAL, *([""] * (width - 1))) if width else (TOTAL,), total_cells)
-    return lines, Line(total.key, total.cells, frozenset(hidden_total))
-
-
-def _distribution_line(row: MetricRow, threshold: int, compared: bool) -> Line:
-    cells: dict[str, Any] = {}
-    hidden: set[str] = set()
-    periods = [("", row.values)] + ([("previous_", row.previous or {})] if compared else [])
-    for prefix, values in periods:
-        suppressed = suppress_distribution(values.get("count"), threshold)
-        for column in ("count", "median", "p90"):
-            value = values.get(column)
-            if column == "count" and value is None:
-                value = 0
-            cells[prefix + column] = shown(value, suppressed, threshold)
-            if suppressed:
-                hidden.add(prefix + column)
-    return Line(row.key, cells, frozenset(hidden))
-
-
-def _rounded(value: Any) -> Any:
-    """Non-whole numbers to two decimals, as every view and export shows them."""
-    return round(value, 2) if isinstance(value, float) else value
-
-
-def _plain_line(row: MetricRow, compared: bool) -> Line:
-    cells: dict[str, Any] = {"value": _rounded(row.values.get("value"))}
-    if compared:
-        before = _rounded((row.previous or {}).get("value"))
-        cells["previous"] = before
-        cells["change"] = _change(cells["value"], before)
-    return Line(row.key, cells)
+    return sorted(labelled, key=rank)
 
 
 def table_of(result: MetricResult, threshold: int) -> Table:
@@ -166,21 +144,18 @@ def table_of(result: MetricResult, threshold: int) -> Table:
     definition = result.definition
     compared = result.compared
     counts = is_count_metric(result)
-    if definition.kind == "distribution":
-        columns: tuple[str, ...] = ("count", "median", "p90")
-        if compared:
-            columns += ("previous_count", "previous_median", "previous_p90")
-    else:
-        columns = ("value", "previous", "change") if compared else ("value",)
+    columns = _columns(definition, compared)
     total = None
     if not result.available:
         lines: list[Line] = []
     elif definition.kind == "distribution":
-        lines = [_distribution_line(row, threshold, compared) for row in result.rows]
+        lines = [distribution_line(row, threshold, compared) for row in result.rows]
     elif counts:
-        lines, total = _count_table(result, threshold)
+        lines, total = count_table(result, threshold)
+    elif definition.counted_by:
+        lines = [counted_line(row, threshold, compared) for row in result.rows]
     else:
-        lines = [_plain_line(row, compared) for row in result.rows]
+        lines = [plain_line(row, compared) for row in result.rows]
     return Table(
         id=definition.id,
         title=definition.title,
@@ -189,10 +164,35 @@ def table_of(result: MetricResult, threshold: int) -> Table:
         kind=definition.kind,
         dimensions=definition.dimensions,
         columns=columns,
-        lines=tuple(lines),
+        lines=tuple(_labelled(definition, lines)),
         total=total,
         available=result.available,
         counts=counts,
+        dimension_labels=tuple(dimension_label(d) for d in definition.dimensions),
+    )
+
+
+def formation_table(result: MetricResult, filters: MetricFilters) -> Table:
+    """The formation table (see `formation`) from core's contracted hours."""
+    columns = formation.COLUMNS if result.compared else formation.COLUMNS[:-1]
+    lines: list[Line] = []
+    total = None
+    if result.available:
+        rows, total_cells = formation.formation_lines(result, filters)
+        lines = [Line(key, cells) for key, cells in rows]
+        total = Line((TOTAL, ""), total_cells)
+    return Table(
+        id=formation.FORMATION,
+        title=formation.TITLE,
+        unit=formation.UNIT,
+        description=formation.DESCRIPTION,
+        kind="formation",
+        dimensions=("team", "organisation"),
+        columns=columns,
+        lines=tuple(lines),
+        total=total,
+        available=result.available,
+        dimension_labels=(dimension_label("team"), dimension_label("organisation")),
     )
 
 
@@ -209,11 +209,11 @@ def build_report(
     """Run the metrics (by default those of the loaded modules) for `period` and the
     previous period with the filters, and suppress. Raises UnknownFilter for an unknown
     municipality code, team or area. `threshold` defaults to the module's setting."""
-    if threshold is None:
-        from openregie_reporting.settings import ReportingSettings
-        from openregie_sdk import module_settings
+    from openregie_reporting.settings import ReportingSettings
+    from openregie_sdk import module_settings
 
-        settings = cast(ReportingSettings, module_settings("reporting"))
+    settings = cast(ReportingSettings, module_settings("reporting"))
+    if threshold is None:
         threshold = settings.suppression_threshold
     team_ids, area_ids = tuple(team_ids), tuple(area_ids)
     current = resolve_filters(
@@ -224,12 +224,20 @@ def build_report(
         before.start, before.end, municipality=municipality, team_ids=team_ids, area_ids=area_ids
     )
     chosen = metrics() if definitions is None else list(definitions)
-    results = run(chosen, current, previous)
+    results = run(chosen, current, previous, workers=settings.parallel_queries)
+    tables = [
+        formation_table(result, current)
+        if result.id == formation.CONTRACTED
+        else table_of(result, threshold)
+        for result in results
+    ]
     return Report(
         municipality=municipality.strip().upper() if municipality else None,
         period=period,
         previous=before,
         generated_at=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
         threshold=threshold,
-        tables=tuple(table_of(result, threshold) for result in results),
+        tables=tuple(sorted(tables, key=lambda t: position(t.id))),
+        team_ids=team_ids,
+        area_ids=area_ids,
     )

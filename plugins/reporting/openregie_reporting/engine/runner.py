@@ -2,7 +2,9 @@
 
 `run(definitions, filters)` executes each definition's query with `db_session()`:
 
-- `kind="aggregate"`: the rows as the query gives them (one per dimension combination).
+- `kind="aggregate"`: the rows as the query gives them (one per dimension combination);
+  with `counted_by` each row also carries the number of items its value rests on
+  (values "value" and "count").
 - `kind="distribution"`: the definition's query (one row per item) becomes a subquery and
   the database computes, per dimension combination, the count, the median and the 90th
   percentile. Method: linear interpolation between the closest ranks, the definition of
@@ -15,7 +17,10 @@
   to two decimals). NULL items are left out.
 
 A definition whose query raises is reported as unavailable (logged) and the others still
-run; each query runs in a SAVEPOINT so that a failure does not abort the transaction.
+run; each query runs in a SAVEPOINT so that a failure does not abort the transaction. On
+PostgreSQL the queries can run several at once, each on a connection of its own (the
+`parallel_queries` setting): a report's time is then that of its slowest queries rather
+than of all of them.
 
 Nothing here counts ORM rows in Python: every number comes from the database.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -76,7 +82,9 @@ class MetricResult:
 
 
 def columns_of(definition: MetricDefinition) -> tuple[str, ...]:
-    return DISTRIBUTION_COLUMNS if definition.kind == "distribution" else AGGREGATE_COLUMNS
+    if definition.kind == "distribution":
+        return DISTRIBUTION_COLUMNS
+    return (*AGGREGATE_COLUMNS, "count") if definition.counted_by else AGGREGATE_COLUMNS
 
 
 # -- the metric definitions of the loaded modules --------------------------------------------
@@ -192,14 +200,36 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _statement(definition: MetricDefinition, filters: MetricFilters) -> Any:
+    if definition.kind == "distribution":
+        return distribution_query(definition, filters)
+    return definition.query(filters)
+
+
 def _rows(definition: MetricDefinition, filters: MetricFilters) -> list[MetricRow]:
+    """The rows of one metric in one period, on the request's session (in a SAVEPOINT)."""
     session = db_session()
-    width = len(definition.dimensions)
     with session.begin_nested():
-        if definition.kind == "distribution":
-            raw = session.execute(distribution_query(definition, filters)).all()
-        else:
-            raw = session.execute(definition.query(filters)).all()
+        raw = session.execute(_statement(definition, filters)).all()
+    return _rows_of(definition, raw)
+
+
+def _rows_apart(engine: Any, definition: MetricDefinition, filters: MetricFilters) -> Any:
+    """The rows of one metric in one period on a connection of its own (a worker thread):
+    a read-only transaction, rolled back. Returns the rows, or the exception it raised."""
+    try:
+        with engine.connect() as connection:
+            try:
+                raw = connection.execute(_statement(definition, filters)).all()
+            finally:
+                connection.rollback()
+        return _rows_of(definition, raw)
+    except Exception as exc:  # reported by `run`, in the caller's thread
+        return exc
+
+
+def _rows_of(definition: MetricDefinition, raw: Sequence[Any]) -> list[MetricRow]:
+    width = len(definition.dimensions)
     rows = []
     for row in raw:
         key, numbers = tuple(row[:width]), row[width:]
@@ -214,28 +244,69 @@ def _rows(definition: MetricDefinition, filters: MetricFilters) -> list[MetricRo
                 continue
         else:
             values = {"value": _number(numbers[0])}
+            if definition.counted_by:
+                values["count"] = int(row._mapping[definition.counted_by] or 0)
         rows.append(MetricRow(key=key, values=values))
     return sorted(rows, key=lambda r: tuple("" if k is None else str(k) for k in r.key))
+
+
+def _fetch(
+    definitions: Sequence[MetricDefinition],
+    periods: Sequence[MetricFilters],
+    workers: int,
+) -> dict[tuple[int, int], Any]:
+    """Rows (or the exception raised) per (definition index, period index). On PostgreSQL
+    with `workers` > 1 the queries run on that many connections of their own at once (each
+    sees what was committed when it starts); otherwise one after another on the request's
+    session."""
+    jobs = [(d, p) for d in range(len(definitions)) for p in range(len(periods))]
+    session = db_session()
+    engine = session.get_bind()
+    if workers > 1 and len(jobs) > 1 and engine.dialect.name == "postgresql":
+        engine = getattr(engine, "engine", engine)  # a Connection's Engine
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report") as pool:
+            futures = {
+                job: pool.submit(_rows_apart, engine, definitions[job[0]], periods[job[1]])
+                for job in jobs
+            }
+            return {job: future.result() for job, future in futures.items()}
+    fetched: dict[tuple[int, int], Any] = {}
+    for job in jobs:
+        try:
+            fetched[job] = _rows(definitions[job[0]], periods[job[1]])
+        except Exception as exc:
+            fetched[job] = exc
+    return fetched
 
 
 def run(
     definitions: Sequence[MetricDefinition],
     filters: MetricFilters,
     previous: MetricFilters | None = None,
+    *,
+    workers: int = 1,
 ) -> list[MetricResult]:
     """Each definition's numbers for `filters`; with `previous` (the filters of the
     previous period) each row also carries the previous period's numbers, paired by the
     dimension values (a combination seen only in the previous period gets empty current
-    values). A definition whose query fails comes back `available=False`."""
+    values). A definition whose query fails comes back `available=False`. `workers`: how
+    many queries may run at once (PostgreSQL; see `_fetch`)."""
+    periods = [filters] if previous is None else [filters, previous]
+    fetched = _fetch(definitions, periods, workers)
     results = []
-    for definition in definitions:
-        try:
-            rows = _rows(definition, filters)
-            before = _rows(definition, previous) if previous is not None else None
-        except Exception as exc:  # one failing metric must not sink the report
-            log.exception("reporting metric %s failed; reported as unavailable", definition.id)
-            results.append(MetricResult(definition, available=False, error=type(exc).__name__))
+    for index, definition in enumerate(definitions):
+        outcomes = [fetched[(index, p)] for p in range(len(periods))]
+        failed = next((o for o in outcomes if isinstance(o, Exception)), None)
+        if failed is not None:  # one failing metric must not sink the report
+            log.error(
+                "reporting metric %s failed; reported as unavailable",
+                definition.id,
+                exc_info=failed,
+            )
+            results.append(MetricResult(definition, available=False, error=type(failed).__name__))
             continue
+        rows = outcomes[0]
+        before = outcomes[1] if previous is not None else None
         if before is not None:
             rows = pair(definition, rows, before)
         results.append(MetricResult(definition, tuple(rows), compared=before is not None))
