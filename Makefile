@@ -16,7 +16,7 @@ PYTEST_ARGS ?= -n auto
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test test-sqlite test-postgres lint format check-migrations translations ci clean
+.PHONY: setup browser run test test-sqlite test-postgres lint format check-migrations translations docs ci clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@$(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtualenv: on Debian run 'apt-get install python3-venv'"; exit 1; }
@@ -24,7 +24,20 @@ $(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	$(BIN)/python -m pip install --quiet $(foreach p,$(PACKAGES),-e $(p)) -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# The example vendor module (examples/): installed like a vendor's package, NOT editable,
+# after the first-party parts (which bring every library it needs, hence --no-deps; the
+# build uses the environment's setuptools, so nothing is fetched). Reinstalled whenever
+# one of its files changes; the in-tree build folder is cleared first so no deleted file
+# survives into the installed package.
+EXAMPLES := examples/wachttijden
+EXAMPLES_STAMP := $(VENV)/.installed-examples
+EXAMPLE_FILES := $(shell find $(EXAMPLES) -type f -not -path '*/.*' -not -path '*/build/*' -not -path '*.egg-info/*' -not -path '*/tests/*' -not -path '*/__pycache__/*')
+$(EXAMPLES_STAMP): $(STAMP) $(EXAMPLE_FILES)
+	@for e in $(EXAMPLES); do rm -rf $$e/build; done
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall $(EXAMPLES)
+	@touch $(EXAMPLES_STAMP)
+
+setup: $(STAMP) $(EXAMPLES_STAMP)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -86,6 +99,10 @@ translations: setup
 	  status=$$?; rm -f $$pot; [ $$status -eq 0 ] || exit 1; \
 	  $(BIN)/pybabel compile -d $$dir --statistics || exit 1; \
 	done
+
+# The SDK reference (docs/sdk-reference.md) is generated from the code; a test checks it.
+docs: setup
+	$(BIN)/python -m openregie_sdk.reference --write docs/sdk-reference.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

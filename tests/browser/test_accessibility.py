@@ -12,9 +12,6 @@ offending elements. The browser is Debian's (`make test` installs it): never one
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,63 +29,12 @@ from openregie_sdk.registry import (
 )
 from openregie_sdk.testing.plugin import TEST_PASSWORD, create_test_user, totp_code_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-FAILING_IMPACTS = {"serious", "critical"}
-VIEWPORT = {"width": 1280, "height": 900}
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is missing: run `make test`"
-)
-
 
 @pytest.fixture
 def app(make_app: Any) -> Any:
     """Core's own pages (no module adds navigation, panels or pages of its own), in demo
     mode as `make run` shows them: with the demo banner on every page."""
     return make_app([], mode="demo")
-
-
-@pytest.fixture
-def live_server(app: Any) -> Iterator[str]:
-    """The app served over HTTP on a free port of 127.0.0.1; yields its base URL."""
-    from werkzeug.serving import make_server
-
-    assert not app.config["SESSION_COOKIE_SECURE"]  # plain HTTP: a demo or test setting
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-@pytest.fixture
-def browser_page() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            context = browser.new_context(locale="nl-NL", viewport=VIEWPORT)
-            context.set_default_timeout(15_000)
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def _seed(db: Any) -> dict[str, Any]:
@@ -136,26 +82,9 @@ def _seed(db: Any) -> dict[str, Any]:
     return {"municipality": zutphen, "team": team, "person": people[0], "household": household}
 
 
-def _violations(page: Any) -> list[dict[str, Any]]:
-    results = axe_module.Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    return [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
-
-
-def _report(url: str, violations: list[dict[str, Any]]) -> list[str]:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        lines.append(
-            f"{url}: {violation['id']} ({violation['impact']}): {violation['help']}\n"
-            + "".join(f"    - {target}\n" for target in targets)
-        )
-    return lines
-
-
-def test_core_pages_meet_wcag_21_aa(app: Any, db: Any, live_server: str, browser_page: Any):
+def test_core_pages_meet_wcag_21_aa(
+    app: Any, db: Any, live_server: str, browser_page: Any, accessibility: Any
+):
     from openregie_core.auth.tokens import create_client
     from openregie_core.models import Role, User
 
@@ -183,11 +112,9 @@ def test_core_pages_meet_wcag_21_aa(app: Any, db: Any, live_server: str, browser
     other = db.scalar(select(User).where(User.username == "regisseur"))
 
     page = browser_page
-    problems: list[str] = []
 
     def check(label: str) -> None:
-        where = page.url.removeprefix(live_server)
-        problems.extend(_report(f"{label} ({where})", _violations(page)))
+        accessibility.check(page, label)
 
     def submit(name: str) -> None:
         page.get_by_role("button", name=name, exact=True).click()
@@ -245,7 +172,7 @@ def test_core_pages_meet_wcag_21_aa(app: Any, db: Any, live_server: str, browser
     ):
         page.goto(f"{live_server}{path}")
         check("narrow screen")
-    page.set_viewport_size(VIEWPORT)
+    page.set_viewport_size({"width": 1280, "height": 900})  # back to the desktop width
 
     page.goto(f"{live_server}/admin/modules")
     page.locator("main table a").first.click()  # an installed module that is not enabled
@@ -280,6 +207,4 @@ def test_core_pages_meet_wcag_21_aa(app: Any, db: Any, live_server: str, browser
     page.wait_for_url("**/auth/enrol")
     check("second-factor enrolment")
 
-    assert not problems, "axe-core found serious or critical WCAG 2.1 AA violations:\n" + "".join(
-        problems
-    )
+    accessibility.assert_none()

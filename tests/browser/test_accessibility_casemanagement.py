@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,64 +35,14 @@ from openregie_sdk.registry import (
 )
 from openregie_sdk.testing.plugin import TEST_PASSWORD, create_test_user, totp_code_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-FAILING_IMPACTS = {"serious", "critical"}
-VIEWPORT = {"width": 1280, "height": 900}
 TODAY = dt.date.today()
 WORKLISTS = ("mine", "team", "overdue_actions", "evaluations_due", "no_contact", "appointments")
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is missing: run `make test`"
-)
 
 
 @pytest.fixture
 def app(make_app: Any) -> Any:
     """Core with the case-management module, in demo mode (the demo banner on every page)."""
     return make_app(["casemanagement"], mode="demo")
-
-
-@pytest.fixture
-def live_server(app: Any) -> Iterator[str]:
-    """The app served over HTTP on a free port of 127.0.0.1; yields its base URL."""
-    from werkzeug.serving import make_server
-
-    assert not app.config["SESSION_COOKIE_SECURE"]  # plain HTTP: a demo or test setting
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-@pytest.fixture
-def browser_page() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            context = browser.new_context(locale="nl-NL", viewport=VIEWPORT)
-            context.set_default_timeout(15_000)
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def _seed_registry(app: Any, db: Any) -> dict[str, Any]:
@@ -327,50 +274,8 @@ def _seed_case(app: Any, db: Any, world: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _violations(page: Any) -> list[dict[str, Any]]:
-    results = axe_module.Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    return [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
-
-
-# Ids must be unique (two forms with a field of the same name would tie a label to the
-# wrong input) and every id a label or ARIA attribute points at must exist. axe-core no
-# longer checks the former (WCAG 2.2 made 4.1.1 obsolete); assistive technology still
-# resolves `for`, `aria-labelledby` and `aria-describedby` to the first element of an id.
-ID_PROBLEMS = """() => {
-  const seen = new Map();
-  for (const element of document.querySelectorAll("[id]")) {
-    seen.set(element.id, (seen.get(element.id) || 0) + 1);
-  }
-  const problems = [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id "${id}" ${n} times`);
-  for (const element of document.querySelectorAll(
-    "label[for], [aria-labelledby], [aria-describedby], [aria-controls]"
-  )) {
-    for (const name of ["for", "aria-labelledby", "aria-describedby", "aria-controls"]) {
-      for (const id of (element.getAttribute(name) || "").split(/\\s+/).filter(Boolean)) {
-        if (!document.getElementById(id)) problems.push(`${name}="${id}" names no element`);
-      }
-    }
-  }
-  return problems;
-}"""
-
-
-def _report(url: str, violations: list[dict[str, Any]]) -> list[str]:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        lines.append(
-            f"{url}: {violation['id']} ({violation['impact']}): {violation['help']}\n"
-            + "".join(f"    - {target}\n" for target in targets)
-        )
-    return lines
-
-
 def test_case_management_pages_meet_wcag_21_aa(
-    app: Any, db: Any, live_server: str, browser_page: Any
+    app: Any, db: Any, live_server: str, browser_page: Any, accessibility: Any
 ):
     from openregie_casemanagement.services import plan as plans
     from openregie_casemanagement.services.plan import PartyRef
@@ -381,15 +286,9 @@ def test_case_management_pages_meet_wcag_21_aa(
     case_url = f"/casussen/{case_id}"
 
     page = browser_page
-    problems: list[str] = []
 
     def check(label: str) -> None:
-        where = page.url.removeprefix(live_server)
-        problems.extend(_report(f"{label} ({where})", _violations(page)))
-        problems.extend(
-            f"{label} ({where}): duplicate or dangling id: {problem}\n"
-            for problem in page.evaluate(ID_PROBLEMS)
-        )
+        accessibility.check(page, label)
 
     def submit_form(label: str, form: str, status: int = 400) -> None:
         """Submit the form matching the CSS selector `form` as it is (empty)."""
@@ -502,7 +401,7 @@ def test_case_management_pages_meet_wcag_21_aa(
     ):
         page.goto(f"{live_server}{path}")
         check("narrow screen")
-    page.set_viewport_size(VIEWPORT)
+    page.set_viewport_size({"width": 1280, "height": 900})  # back to the desktop width
 
     # The team lead sees more of the overview: transferring the case next to closing it.
     page.context.clear_cookies()
@@ -517,7 +416,4 @@ def test_case_management_pages_meet_wcag_21_aa(
     visit("case overview, team lead", f"{case_url}?zoek=Cees")
     submit_form("case overview, empty transfer", "form[action$='/overdragen']")
 
-    assert not problems, (
-        "serious or critical WCAG 2.1 AA violations (axe-core) or id problems:\n"
-        + "".join(problems)
-    )
+    accessibility.assert_none()
