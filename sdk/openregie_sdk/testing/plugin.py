@@ -121,13 +121,15 @@ def make_app(openregie_databases: TestDatabases, tmp_path: Path) -> Iterator[Cal
         return app
 
     yield factory
+    for app in built:
+        runtime = app.extensions["openregie"]
+        with app.app_context():  # a session code under test opened outside a request
+            runtime.close_cli_session(failed=True)
     engines = [app.extensions["openregie"].engine for app in built]
     if any(engine.pool.checkedout() for engine in engines):
-        # A connection still out belongs to an object the test dropped without closing.
-        # Collect it now, while its database exists: collected later, after the database
-        # is dropped, its rollback fails and the error is logged from whatever code the
-        # collector interrupted (on Python 3.11 even from inside `ast.parse`, which then
-        # fails with "AST constructor recursion depth mismatch", CPython gh-106905).
+        # A connection still out belongs to an object the test dropped without closing:
+        # collect it now, at a safe point, while its database exists (see
+        # TestDatabases.drop).
         gc.collect()
     for engine in engines:
         engine.dispose()
