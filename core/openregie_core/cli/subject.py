@@ -75,6 +75,11 @@ def erase(person_id: str | None, bsn: str | None, dry_run: bool, yes: bool) -> N
             report = erase_subject(session, runtime.hooks, person, dry_run=dry_run)
         except SubjectError as exc:
             raise click.ClickException(str(exc)) from None
+        except Exception as exc:  # a module's erasure raised; the log names the module
+            raise click.ClickException(
+                f"the erasure failed in a module ({type(exc).__name__}, see the log); "
+                "nothing was erased"
+            ) from None
     verb = "would erase" if dry_run else "erased"
     for module, outcome in report.outcomes:
         click.echo(f"{module}: {verb} {outcome.erased}, kept {outcome.retained}")

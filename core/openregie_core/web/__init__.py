@@ -122,6 +122,10 @@ def install(app: Flask, modules: ModuleSet) -> None:
         )
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Pages, API answers and downloads hold personal data: no browser or proxy keeps a
+        # copy (after logging out, Back must not show the page from the back-forward
+        # cache). Static files set their own caching and keep it.
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 
