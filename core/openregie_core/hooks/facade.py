@@ -228,10 +228,18 @@ class Hooks:
         return sections, failed
 
     def subject_erasure(self, person: Any, dry_run: bool) -> list[tuple[str, ErasureOutcome]]:
-        """Every module's erasure outcome; an exception propagates (the caller rolls back)."""
+        """Every module's erasure outcome; an exception is logged with the module id and
+        propagates (the caller rolls back)."""
         outcomes = []
         for impl in self._impls.get("openregie_subject_erasure", ()):
-            outcome = impl.function(person=person, dry_run=dry_run)
+            try:
+                outcome = impl.function(person=person, dry_run=dry_run)
+            except Exception:
+                log.exception(
+                    "subject erasure of module %s failed; the whole erasure is rolled back",
+                    self._module(impl),
+                )
+                raise
             if outcome is not None:
                 outcomes.append((self._module(impl), outcome))
         return outcomes

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
 
 from openregie_sdk import db_session
 from openregie_sdk.api import SECURITY, ErrorOut, refuse
@@ -25,15 +27,20 @@ blueprint = APIBlueprint(
 
 
 @blueprint.errorhandler(StaleDataError)
-def _lost_race(error: StaleDataError) -> NoReturn:
-    """Two writes at the same moment: the version check at write time caught this one."""
+def _lost_race(error: StaleDataError) -> Response:
+    """Two writes at the same moment: the version check at write time caught this one.
+    An error handler returns its answer: one that raised (as `refuse` does) would turn
+    into a 500."""
     db_session().rollback()
-    refuse(
-        409,
-        "Iemand anders heeft dit tegelijk gewijzigd; er is niets opgeslagen. "
-        "Lees de nieuwe versie en probeer het opnieuw.",
-        [("version", "changed by someone else at the same moment")],
-    )
+    try:
+        refuse(
+            409,
+            "Iemand anders heeft dit tegelijk gewijzigd; er is niets opgeslagen. "
+            "Lees de nieuwe versie en probeer het opnieuw.",
+            [("version", "changed by someone else at the same moment")],
+        )
+    except HTTPException as refusal:
+        return refusal.get_response()
 
 
 def fail(error: CaseManagementError) -> NoReturn:
