@@ -286,6 +286,7 @@ def world(matrix_app: Any) -> SimpleNamespace:
             allocation_id=allocation.id,
             number=agreed.number,
             person_id=anna.id,
+            tim_id=tim.id,
             household_id=household.id,
             consent_id=given.id,
             organisation_id=jeugdzorg.id,

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from openregie_sdk.testing.plugin import personal_token
 
@@ -107,6 +108,7 @@ def test_the_matrix_names_an_outcome_for_every_relation_in_every_profile():
         assert set(profile.values()) <= OUTCOMES, name
     for rule, entry in MATRIX["routes"].items():
         assert entry["profile"] in MATRIX["profiles"], rule
+        assert set(entry.get("audited", ())) <= {"anna", "tim", "acting"}, rule
     assert not set(MATRIX["routes"]) & set(MATRIX["public"])
 
 
@@ -136,13 +138,39 @@ def test_the_check_tells_a_leak_from_a_refusal():
     assert mismatch("forbidden", 403, "Ingelogd als Anna Jansen", "", "Anna Jansen") is None
 
 
+def _audited_since(app: Any, last: int) -> tuple[int, set[str]]:
+    """The newest audit record id, and the data subjects recorded "ok" after `last`."""
+    with app.extensions["openregie"].engine.connect() as connection:
+        newest = connection.scalar(text("SELECT coalesce(max(id), 0) FROM core_audit_record"))
+        subjects = connection.scalars(
+            text(
+                "SELECT data_subject_id FROM core_audit_record WHERE id > :last AND status = 'ok'"
+            ),
+            {"last": last},
+        )
+        return newest, set(subjects)
+
+
+def _subjects(names: list[str], world: SimpleNamespace, relation: str) -> dict[str, str]:
+    ids = {"anna": world.ids.person_id, "tim": world.ids.tim_id}
+    resident = getattr(world.residents, relation, None)
+    if resident is not None:
+        ids["acting"] = resident[1]
+    return {name: str(ids[name]) for name in names if name in ids}
+
+
 @pytest.mark.parametrize("rule", sorted(MATRIX["routes"]))
-def test_each_relation_gets_what_the_matrix_says(rule, matrix_app, world, tokens):
+def test_each_relation_gets_what_the_matrix_says_and_reads_are_audited(
+    rule, matrix_app, world, tokens
+):
+    """The outcome per relation, and for every answer showing the Jansens' data an audit
+    record for each data subject the route shows (`audited`)."""
     entry = MATRIX["routes"][rule]
     profile = MATRIX["profiles"][entry["profile"]]
     url = url_of(rule, world.ids, entry.get("query"))
     api = rule.startswith("/api/")
     wrong = {}
+    last, _ = _audited_since(matrix_app, 0)
     for relation in RELATIONS:
         if api:
             client = matrix_app.test_client()
@@ -159,6 +187,12 @@ def test_each_relation_gets_what_the_matrix_says(rule, matrix_app, world, tokens
         )
         if problem:
             wrong[relation] = problem
+        last, recorded = _audited_since(matrix_app, last)
+        if not problem and profile[relation] in ("allow", "listed"):
+            expected = _subjects(entry.get("audited", []), world, relation)
+            missing = sorted(name for name, subject in expected.items() if subject not in recorded)
+            if missing:
+                wrong[relation] = f"shown but not audited: {', '.join(missing)}"
     assert not wrong, "\n".join([url, *(f"  {r}: {w}" for r, w in wrong.items())])
 
 

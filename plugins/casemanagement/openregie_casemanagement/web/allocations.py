@@ -26,6 +26,7 @@ from openregie_casemanagement.codes import (
 )
 from openregie_casemanagement.models import Case
 from openregie_casemanagement.services import allocations as service
+from openregie_casemanagement.services.common import audit_case
 from openregie_casemanagement.web import blueprint
 from openregie_casemanagement.web.common import (
     case_for_page,
@@ -176,6 +177,9 @@ def _page(case: Case, form: AllocationForm | None, status: int = 200) -> Any:
 @requires(READ)
 def allocations_page(case_id: uuid.UUID) -> Any:
     case = case_for_page(case_id, READ)
+    # The page shows the case and, in the form, every person of it; the allocations'
+    # own reads are recorded by the service.
+    audit_case(case, "read", READ)
     return _page(case, _add_form(case) if _may_allocate(case) else None)
 
 

@@ -39,6 +39,7 @@ from openregie_casemanagement.codes import (
 )
 from openregie_casemanagement.models import Action, Case, Goal, Plan
 from openregie_casemanagement.services import plan as service
+from openregie_casemanagement.services.common import audit_case
 from openregie_casemanagement.services.plan import PartyRef
 from openregie_casemanagement.web import blueprint
 from openregie_casemanagement.web.common import (
@@ -307,6 +308,7 @@ def goal_edit(case_id: uuid.UUID, goal_id: uuid.UUID) -> Any:
     goal = _case_goal(case, goal_id)
     form = _goal_form(case)
     if not form.is_submitted():
+        audit_case(case, "read", READ)  # the form shows the case and its goal
         form.life_domain.data = goal.life_domain
         form.text.data = goal.text
         owner = service.owner_of(goal)
@@ -351,6 +353,7 @@ def action_edit(case_id: uuid.UUID, action_id: uuid.UUID) -> Any:
     action = _case_action(case, action_id)
     form = _action_form(case)
     if not form.is_submitted():
+        audit_case(case, "read", READ)  # the form shows the case and its action
         form.description.data = action.description
         assignee = service.assignee_of(action)
         form.assignee.data = assignee.key() if assignee else ""

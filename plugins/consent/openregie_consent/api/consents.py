@@ -15,8 +15,8 @@ from sqlalchemy import select
 from openregie_consent.api import blueprint, fail
 from openregie_consent.provider import ConsentProvider
 from openregie_consent.services import records
-from openregie_consent.services.common import MANAGE, READ
-from openregie_sdk import current_actor, db_session, person_visibility, requires
+from openregie_consent.services.common import MANAGE, MODULE, READ
+from openregie_sdk import audit, current_actor, db_session, person_visibility, requires
 from openregie_sdk.api import ErrorOut, ValidationErrorOut, refuse
 from openregie_sdk.capabilities.consent import (
     ConsentDecision,
@@ -215,4 +215,5 @@ def decision(path: PersonPath, query: DecisionQuery) -> Any:
     _visible(path.person_id)
     at = _aware(query.at, "at") or utcnow()
     answer = ConsentProvider().decide(path.person_id, query.recipient_id, query.purpose, at)
+    audit.record("read", READ, "person", [path.person_id], module=MODULE)
     return answer.model_dump(mode="json")
