@@ -128,4 +128,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from openregie_core.web import install
 
     install(app, modules)
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     return app

@@ -36,6 +36,8 @@ _EXPECTED = {
     "strict_modules": "a boolean (1/0, true/false)",
     "mode": "one of production, development, demo, test",
     "session_idle_minutes": "a whole number of minutes between 1 and 1440",
+    "session_max_hours": "a whole number of hours between 1 and 168",
+    "trusted_proxies": "the number of reverse proxies in front of OpenRegie, 0 to 5",
     "ratelimit_storage_url": "a rate-limit storage URL such as memory:// or redis://host:6379/0",
 }
 # Storage schemes of the `limits` library that several app hosts can share, plus `memory://`
@@ -74,6 +76,13 @@ class Settings(BaseSettings):
     strict_modules: bool = False
     mode: Mode = "production"
     session_idle_minutes: int = Field(default=30, ge=1, le=1440)
+    # However active, a session (staff or resident) ends this long after its login.
+    session_max_hours: int = Field(default=12, ge=1, le=168)
+    # Reverse proxies (TLS terminators, load balancers) in front of the app whose
+    # X-Forwarded-For/-Proto/-Host/-Port headers are believed: 0 trusts none. Behind a
+    # proxy, set it, or HTTPS goes unrecognised (no HSTS, no secure cookies) and every
+    # client shares the proxy's address (rate limits, the audit's origin).
+    trusted_proxies: int = Field(default=0, ge=0, le=5)
     # Where uploaded documents are kept; `<instance>/files` when not set.
     files_path: Path | None = None
     # Where the login rate limits count; set a Redis URL when several hosts serve one site.

@@ -83,7 +83,7 @@ def start_session(user: User, previous_login: dt.datetime | None) -> str:
     session.permanent = True
     session["user_id"] = str(user.id)
     session["session_version"] = user.session_version
-    session["seen"] = utcnow().timestamp()
+    session["seen"] = session["started"] = utcnow().timestamp()
     if previous_login is not None:
         session["previous_login"] = previous_login.timestamp()
     return next_url
@@ -127,7 +127,7 @@ def start_resident_session(
     session["resident_method"] = method
     session["resident_idle"] = int(idle_minutes)
     session["resident_home"] = home
-    session["seen"] = utcnow().timestamp()
+    session["seen"] = session["started"] = utcnow().timestamp()
     acting = person_id if acts_for_self(person, dt.date.today()) else None
     if acting is not None:
         session["resident_for"] = str(acting)
@@ -162,6 +162,14 @@ def _uuid(raw: object) -> uuid.UUID | None:
         return None
 
 
+def _past_lifetime(now: dt.datetime) -> bool:
+    """Whether the session has outlived `session_max_hours` since its login, however
+    active it was (a copied cookie stops working too). A session from before this rule
+    counts from now."""
+    started = dt.datetime.fromtimestamp(session.setdefault("started", now.timestamp()), dt.UTC)
+    return now - started > dt.timedelta(hours=_runtime().settings.session_max_hours)
+
+
 def _load_resident() -> None:
     """The resident actor, unless idle too long or the person is gone; on whose behalf
     is checked again on every request (a representation may have ended)."""
@@ -170,7 +178,8 @@ def _load_resident() -> None:
     seen = dt.datetime.fromtimestamp(session.get("seen", 0), dt.UTC)
     person_id = _uuid(session.get("resident_id"))
     db = _runtime().session()
-    person = db.get(Person, person_id) if person_id and now - seen <= idle else None
+    fresh = now - seen <= idle and not _past_lifetime(now)
+    person = db.get(Person, person_id) if person_id and fresh else None
     if person is None:
         _clear_session()
         return
@@ -201,7 +210,7 @@ def load_actor() -> None:
     idle = dt.timedelta(minutes=_runtime().settings.session_idle_minutes)
     now = utcnow()
     seen = dt.datetime.fromtimestamp(session.get("seen", 0), dt.UTC)
-    user = None if now - seen > idle else _user(user_id)
+    user = None if now - seen > idle or _past_lifetime(now) else _user(user_id)
     if user is None or session.get("session_version") != user.session_version:
         _clear_session()
         return
