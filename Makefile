@@ -16,7 +16,7 @@ PYTEST_ARGS ?= -n auto
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test test-sqlite test-postgres lint format audit-deps check-migrations translations docs ci clean
+.PHONY: setup browser bench-tools run test test-sqlite test-postgres lint format audit-deps check-migrations translations docs ci clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@$(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtualenv: on Debian run 'apt-get install python3-venv'"; exit 1; }
@@ -44,6 +44,15 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 browser: $(CHROMIUM)
+
+# The HTTP benchmarks (bench/http_load.py) drive gunicorn (a dev dependency) with wrk,
+# Debian's HTTP load generator.
+WRK := /usr/bin/wrk
+$(WRK):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+bench-tools: setup $(WRK)
 
 run: setup
 	@mkdir -p instance
