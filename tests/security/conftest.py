@@ -12,7 +12,7 @@ matrix (`RELATIONS` in test_authorisation_matrix.py) is one user or resident her
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -101,6 +101,19 @@ def _household(db: Any, name: str, members: list[tuple[Person, str]]) -> Househo
 
 @pytest.fixture(scope="module")
 def world(matrix_app: Any) -> SimpleNamespace:
+    return build_world(matrix_app)
+
+
+@pytest.fixture
+def world_in() -> Callable[[Any], SimpleNamespace]:
+    """`world_in(app)` builds the same world in another application (a fresh one per test,
+    for tests that write)."""
+    return build_world
+
+
+def build_world(app: Any) -> SimpleNamespace:
+    """Build the world described at the top of this file in `app`'s (migrated, empty)
+    database; returns its users, residents and ids."""
     from openregie_casemanagement.models import Case, CasePerson, Involvement
     from openregie_casemanagement.services import allocations, plan, records
     from openregie_core.models import Role
@@ -108,7 +121,6 @@ def world(matrix_app: Any) -> SimpleNamespace:
     from openregie_reporting.models import FormationNorm
     from openregie_sdk import capability
 
-    app = matrix_app
     runtime = app.extensions["openregie"]
     with app.app_context():
         db = runtime.session()
