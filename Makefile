@@ -16,7 +16,7 @@ PYTEST_ARGS ?= -n auto
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser bench-tools run test test-sqlite test-postgres lint format audit-deps check-migrations translations docs ci clean
+.PHONY: setup browser bench-tools bench bench-smoke run test test-sqlite test-postgres lint format audit-deps check-migrations translations docs ci clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@$(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtualenv: on Debian run 'apt-get install python3-venv'"; exit 1; }
@@ -53,6 +53,14 @@ $(WRK):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 
 bench-tools: setup $(WRK)
+
+# Every benchmark of bench/ (tier M on PostgreSQL: builds bench_openregie_m the first time),
+# one table, JSON in bench/results/. The smoke run (CI) makes, measures briefly and drops tier S.
+bench: bench-tools
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-smoke: bench-tools
+	$(BIN)/python -m bench.run --smoke
 
 run: setup
 	@mkdir -p instance

@@ -6,9 +6,12 @@ small HTML page. Served by gunicorn like the real app:
     BENCH_DATABASE_URL=postgresql://… gunicorn -w 2 'bench.http_baseline:app'
 
 Routes: `/dossier/<household>` (the household page: the household, its current members
-and the household's open cases in the user's teams) and `/werklijst` (the user's team
-worklist: 25 open cases with their household's name). The user comes from the
-`X-Bench-User` header (the real app's session lookup is one primary-key read, done here too).
+and the household's open cases in the user's teams), `/werklijst` (the user's team
+worklist: 25 open cases with their household's name), `/zoek?naam=` (person search by
+surname prefix within the user's teams' households) and `/mijn` (a resident's overview:
+cases, the plan's goals and their own open actions; the resident from `X-Bench-Resident`).
+The user comes from the `X-Bench-User` header (the real app's session lookup is one
+primary-key read, done here too).
 """
 
 from __future__ import annotations
@@ -138,6 +141,78 @@ def worklist() -> str:
         for c in cases
     )
     return f"<table>{items}</table>"
+
+
+@app.get("/zoek")
+def search() -> str:
+    """Person search by surname prefix: persons in the households of the user's teams'
+    cases, 25 to a page (and one to tell whether there are more), each audited."""
+    user_id = request.headers["X-Bench-User"]
+    prefix = request.args.get("naam", "").lower()
+    db = connection()
+    with db.cursor() as cursor:
+        teams = _user(cursor, user_id)
+        cursor.execute(
+            "SELECT p.id, p.voornamen, p.voorvoegsel, p.geslachtsnaam, p.birth_date "
+            "FROM core_person p WHERE p.search_name LIKE %s AND EXISTS ("
+            " SELECT 1 FROM core_household_member m"
+            " JOIN casemanagement_case c ON c.household_id = m.household_id"
+            " WHERE m.person_id = p.id AND c.team_id = ANY(%s)) "
+            "ORDER BY p.search_name, p.voornamen, p.birth_date, p.id LIMIT 26",
+            (prefix.replace("%", "") + "%", teams),
+        )
+        found = cursor.fetchall()[:25]
+        _audit(cursor, user_id, "core.person.search", [str(p[0]) for p in found])
+    db.commit()
+    rows = "".join(
+        f"<tr><td>{html.escape(' '.join(filter(None, p[1:4])))}</td><td>{p[4]}</td></tr>"
+        for p in found
+    )
+    return f"<table>{rows}</table>"
+
+
+@app.get("/mijn")
+def portal() -> str:
+    """The resident's overview: their cases with the case manager, the current plan's goals
+    and the actions assigned to them, and answered appointment requests; one audit row."""
+    person_id = request.headers["X-Bench-Resident"]
+    db = connection()
+    with db.cursor() as cursor:
+        cursor.execute("SELECT voornamen FROM core_person WHERE id = %s", (person_id,))
+        if cursor.fetchone() is None:
+            abort(401)
+        cursor.execute(
+            "SELECT c.id, c.title, c.status, u.display_name FROM casemanagement_case_person cp "
+            "JOIN casemanagement_case c ON c.id = cp.case_id "
+            "LEFT JOIN core_user u ON u.id = c.case_manager_id "
+            "WHERE cp.person_id = %s ORDER BY c.opened_on DESC",
+            (person_id,),
+        )
+        cases = cursor.fetchall()
+        ids = [c[0] for c in cases]
+        cursor.execute("SELECT id FROM casemanagement_plan WHERE case_id = ANY(%s)", (ids,))
+        plans = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT g.id, g.life_domain, g.text, a.description, a.status, a.due_on "
+            "FROM casemanagement_goal g LEFT JOIN casemanagement_action a ON a.goal_id = g.id "
+            "AND a.assignee_person_id = %s AND a.status IN ('open', 'in_progress') "
+            "WHERE g.plan_id = ANY(%s) ORDER BY g.created_at, a.due_on",
+            (person_id, plans),
+        )
+        goals = cursor.fetchall()
+        cursor.execute(
+            "SELECT subject, status FROM casemanagement_appointment_request "
+            "WHERE case_id = ANY(%s) AND status = 'scheduled'",
+            (ids,),
+        )
+        answered = cursor.fetchall()
+        _audit(cursor, person_id, "portal.overview", [person_id])
+    db.commit()
+    items = "".join(
+        f"<li>{html.escape(c[1])} ({c[2]}, {html.escape(c[3] or '')})</li>" for c in cases
+    )
+    plan = "".join(f"<li>{html.escape(g[2])}: {html.escape(g[3] or '')}</li>" for g in goals)
+    return f"<ul>{items}</ul><ul>{plan}</ul><p>{len(answered)}</p>"
 
 
 @app.get("/health")

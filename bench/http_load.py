@@ -10,11 +10,18 @@ Scenarios (each `--duration` seconds at `--connections` connections, after a war
 - dossier-api: `GET /api/v1/core/households/<id>` with a personal API token;
 - worklist: the team worklist (`/casussen/?kind=team`, 25 rows; audited per person),
   against the baseline's `/werklijst`;
+- person-search: `/personen/?naam=<prefix>` over surnames in the team's households,
+  against the baseline's `/zoek?naam=`;
+- portal: a resident's overview `/mijn/` (their cases, the plan in short, their actions),
+  against the baseline's `/mijn`;
+- audit-cost: the household page on OpenRegie and on `bench/http_unaudited.py` (the same
+  app skipping the read's audit records), one server at a time;
 - mixed: a working day's weights — worklists, dossiers, case pages, plans, contact moments
   added through the API, documents pages and residents' portal overviews.
 
-Also counts the SQL statements of one request of each page (in process), for a
-professional in one team and in three teams: constant is the goal.
+Also counts the SQL statements of one request of each page (in process). That they stay
+constant in page size and number of teams is checked by the test suite
+(plugins/casemanagement/tests/test_worklists.py).
 
     .venv/bin/python -m bench.http_load --database bench_openregie_s --duration 10
 
@@ -54,6 +61,7 @@ LUA = Path(__file__).with_name("wrk_requests.lua")
 MODULES = "casemanagement,consent,portal,reporting"
 DEFAULT_JSON = Path(__file__).parent / "results" / "http.json"
 TARGETS = {"dossier": ("p95_ms", 50.0), "worklist": ("p95_ms", 100.0), "mixed": ("rps", 235.0)}
+RATIO_TARGETS = {"dossier": 0.6, "audit-cost": 0.6}  # throughput against raw / unaudited
 
 
 def free_port() -> int:
@@ -169,6 +177,8 @@ def scenarios(targets: Targets, token: str) -> dict[str, tuple[list[str], list[s
         if targets.resident_ids:
             resident = targets.resident_ids[i % len(targets.resident_ids)]
             mixed += [line("GET", "/mijn/", [f"Cookie: {targets.cookies[str(resident)]}"])] * 2
+    residents = [str(r) for r in targets.resident_ids]
+    prefixes = targets.name_prefixes or ["jan"]
     return {
         "dossier": (
             [line("GET", f"/huishoudens/{h}", staff) for h in households],
@@ -181,6 +191,14 @@ def scenarios(targets: Targets, token: str) -> dict[str, tuple[list[str], list[s
         "worklist": (
             [line("GET", "/casussen/?kind=team", staff)],
             [line("GET", "/werklijst", raw)],
+        ),
+        "person-search": (
+            [line("GET", f"/personen/?naam={p}", staff) for p in prefixes],
+            [line("GET", f"/zoek?naam={p}", raw) for p in prefixes],
+        ),
+        "portal": (
+            [line("GET", "/mijn/", [f"Cookie: {targets.cookies[r]}"]) for r in residents],
+            [line("GET", "/mijn", [f"X-Bench-Resident: {r}"]) for r in residents],
         ),
         "mixed": (mixed, None),
     }
@@ -202,6 +220,7 @@ def statements(app: Any, targets: Targets) -> dict[str, int]:
         ("dossier", f"/huishoudens/{targets.household_ids[0]}"),
         ("worklist", "/casussen/?kind=team"),
         ("case page", f"/casussen/{targets.case_ids[0]}"),
+        ("person search", f"/personen/?naam={(targets.name_prefixes or ['jan'])[0]}"),
     ):
         client.get(path)  # warm: first-request work is not per request
         count["n"] = 0
@@ -209,6 +228,15 @@ def statements(app: Any, targets: Targets) -> dict[str, int]:
         if answer.status_code != 200:
             raise SystemExit(f"{path} answered {answer.status_code}")
         figures[name] = count["n"]
+    if targets.resident_ids:
+        resident = targets.cookies[str(targets.resident_ids[0])].split("=", 1)[1]
+        client.set_cookie("openregie_session", resident)
+        client.get("/mijn/")
+        count["n"] = 0
+        answer = client.get("/mijn/")
+        if answer.status_code != 200:
+            raise SystemExit(f"/mijn/ answered {answer.status_code}")
+        figures["portal"] = count["n"]
     event.remove(engine, "before_cursor_execute", counted)
     return figures
 
@@ -221,6 +249,22 @@ def upgrade(url: str, env: dict[str, str]) -> None:
         env={**os.environ, **env},
         check=True,
         capture_output=True,
+    )
+
+
+def build_app(url: str, secret: str, instance: Path) -> Any:
+    """The application as gunicorn serves it (production mode, every first-party module)."""
+    from openregie_core.app import create_app
+    from openregie_core.config import load_settings
+
+    return create_app(
+        load_settings(
+            instance_path=instance,
+            database_url=url,
+            secret_key=secret,
+            modules=MODULES.split(","),
+            mode="production",
+        )
     )
 
 
@@ -255,29 +299,19 @@ def main() -> None:
     targets = pick(url)
     sign_cookies(targets, secret)
 
-    from openregie_core.app import create_app
-    from openregie_core.config import load_settings
-
-    app = create_app(
-        load_settings(
-            instance_path=instance,
-            database_url=url,
-            secret_key=secret,
-            modules=MODULES.split(","),
-            mode="production",
-        )
-    )
+    app = build_app(url, secret, instance)
     token = api_token(app, targets)
     counted = statements(app, targets)
     app.extensions["openregie"].engine.dispose()
 
     chosen = set(filter(None, args.only.split(","))) or None
     results: dict[str, Any] = {}
+    planned = scenarios(targets, token)
     with (
         gunicorn("openregie_core.wsgi:app", env, args.workers) as real,
         gunicorn("bench.http_baseline:app", env, args.workers) as raw,
     ):
-        for name, (ours, baseline) in scenarios(targets, token).items():
+        for name, (ours, baseline) in planned.items():
             if chosen and name not in chosen:
                 continue
             wrk(real, ours, args, args.warmup)
@@ -285,9 +319,22 @@ def main() -> None:
             if baseline is not None:
                 wrk(raw, baseline, args, args.warmup)
                 entry["baseline"] = wrk(raw, baseline, args, args.duration)
-                entry["ratio"] = round(entry["openregie"]["rps"] / entry["baseline"]["rps"], 2)
+                entry["ratio"] = ratio(entry["openregie"], entry["baseline"])
             results[name] = entry
             print_row(name, entry)
+    if not chosen or "audit-cost" in chosen:
+        # The same household page on a server that skips writing the read's audit records.
+        # One server at a time: the audited figure is measured again beside it.
+        dossier = planned["dossier"][0]
+        with gunicorn("openregie_core.wsgi:app", env, args.workers) as real:
+            wrk(real, dossier, args, args.warmup)
+            audited = wrk(real, dossier, args, args.duration)
+        with gunicorn("bench.http_unaudited:app", env, args.workers) as bare:
+            wrk(bare, dossier, args, args.warmup)
+            unaudited = wrk(bare, dossier, args, args.duration)
+        entry = {"openregie": audited, "unaudited": unaudited, "ratio": ratio(audited, unaudited)}
+        results["audit-cost"] = entry
+        print_row("audit-cost", entry)
     shutil.rmtree(instance, ignore_errors=True)
     print(f"statements per request: {counted}")
     document = {
@@ -305,6 +352,10 @@ def main() -> None:
     print(f"written: {args.json}")
 
 
+def ratio(ours: dict[str, Any], other: dict[str, Any]) -> float | None:
+    return round(ours["rps"] / other["rps"], 2) if other["rps"] else None
+
+
 def print_row(name: str, entry: dict[str, Any]) -> None:
     ours = entry["openregie"]
     text = (
@@ -314,11 +365,17 @@ def print_row(name: str, entry: dict[str, Any]) -> None:
     if "baseline" in entry:
         base = entry["baseline"]
         text += f"  | raw {base['rps']:8.1f} req/s p95 {base['p95_ms']:6.1f} ms  ×{entry['ratio']}"
+    if "unaudited" in entry:
+        bare = entry["unaudited"]
+        text += f"  | unaudited {bare['rps']:8.1f} req/s  ×{entry['ratio']}"
     if name in TARGETS:
         key, goal = TARGETS[name]
         met = ours[key] <= goal if key.endswith("_ms") else ours[key] >= goal
         text += f"  target {key} {'≤' if key.endswith('_ms') else '≥'} {goal:g}: "
         text += "met" if met else "MISSED"
+    if name in RATIO_TARGETS and entry.get("ratio") is not None:
+        goal = RATIO_TARGETS[name]
+        text += f"  target ratio ≥ {goal:g}: " + ("met" if entry["ratio"] >= goal else "MISSED")
     print(text, flush=True)
 
 

@@ -25,6 +25,7 @@ class Targets:
     household_ids: list[uuid.UUID]
     case_ids: list[uuid.UUID]
     resident_ids: list[uuid.UUID]
+    name_prefixes: list[str] = field(default_factory=list)  # surnames in the team's households
     cookies: dict[str, str] = field(default_factory=dict)  # staff, and one per resident
 
 
@@ -44,6 +45,14 @@ CASES = text(
     """
     SELECT c.id, c.household_id FROM casemanagement_case c
     WHERE c.team_id = :team AND c.closed_on IS NULL ORDER BY c.id LIMIT :limit
+    """
+)
+PREFIXES = text(
+    """
+    SELECT DISTINCT left(p.search_name, 5) AS prefix FROM core_household_member m
+    JOIN core_person p ON p.id = m.person_id
+    WHERE m.household_id = ANY(:households) AND length(p.search_name) >= 5
+    ORDER BY prefix LIMIT 50
     """
 )
 RESIDENTS = text(
@@ -67,15 +76,18 @@ def pick(database_url: str, limit: int = 200) -> Targets:
             residents = connection.scalars(
                 RESIDENTS, {"cases": case_ids, "adult": adult, "limit": 50}
             ).all()
+            households = sorted({case.household_id for case in cases})
+            prefixes = connection.scalars(PREFIXES, {"households": households}).all()
     finally:
         engine.dispose()
     return Targets(
         user_id=row.user_id,
         session_version=row.session_version,
         team_id=row.team_id,
-        household_ids=sorted({case.household_id for case in cases}),
+        household_ids=households,
         case_ids=case_ids,
         resident_ids=list(residents),
+        name_prefixes=list(prefixes),
     )
 
 

@@ -141,3 +141,24 @@ def test_the_same_seed_gives_the_same_rows(filled: Any, make_app: Any) -> None:
 def test_refuses_a_database_that_holds_persons(filled: Any) -> None:
     with pytest.raises(SystemExit, match="already holds persons"):
         populate(filled.extensions["openregie"].engine, XS, progress=False)
+
+
+def test_team_staff_hold_no_installation_wide_role(filled: Any) -> None:
+    """As core makes them: professionals and team leads get their grants from their team
+    memberships only (need-to-know), so the benchmarks measure the real predicates."""
+    assert not _scalar(
+        filled,
+        """SELECT count(*) FROM core_role_assignment a JOIN core_role r ON r.id = a.role_id
+        WHERE r.name IN ('professional', 'team_lead')""",
+    )
+
+
+def test_every_tier_has_room_for_unique_test_bsns() -> None:
+    from bench.dataset.people import BSN_SPACE, bsn_prefix
+
+    for tier in TIERS.values():
+        assert tier.persons * 4 <= BSN_SPACE[bsn_prefix(tier.persons)], tier.name
+    assert bsn_prefix(100_000) == "99"  # tiers S and M keep their numbers
+    assert bsn_prefix(1_000_000) == "9"
+    with pytest.raises(SystemExit, match="too many persons"):
+        bsn_prefix(5_000_000)

@@ -54,6 +54,21 @@ def _sizes(rng: Rand, persons: int, households: int) -> list[int]:
     return sizes
 
 
+# BSNs passing the 11-proef under a prefix: "99" leaves 6 free digits (~909,000 numbers),
+# "9" leaves 7 (~9.1 million). Drawing unique numbers from a space less than twice the
+# persons slows to a crawl and cannot finish beyond it (tier L's million did not).
+BSN_SPACE = {"99": 909_090, "9": 9_090_909}
+
+
+def bsn_prefix(persons: int) -> str:
+    """The longest prefix (recognisable test numbers) whose space is at least four times
+    the persons; tiers S and M keep "99", so their rows are what they were."""
+    for prefix, space in BSN_SPACE.items():
+        if persons * 4 <= space:
+            return prefix
+    raise SystemExit(f"too many persons for unique test BSNs: {persons:,}")
+
+
 def build(sink: Sink, rng: Rand, tier: Tier, span: Span, world: World) -> list[Home]:
     households = min(tier.households, tier.persons)
     sizes = _sizes(rng, tier.persons, households)
@@ -64,6 +79,7 @@ def build(sink: Sink, rng: Rand, tier: Tier, span: Span, world: World) -> list[H
     bsns: set[str] = set()
     children: list[tuple[Resident, dt.date]] = []
     names = _municipality_names(world)
+    prefix = bsn_prefix(tier.persons)
     for size in sizes:
         area_id, mid, postcode = rng.choice(world.areas)
         group = rng.choices(NAME_GROUPS, [g.weight for g in NAME_GROUPS])[0]
@@ -83,9 +99,9 @@ def build(sink: Sink, rng: Rand, tier: Tier, span: Span, world: World) -> list[H
             female = rng.random() < 0.5
             first = rng.choice(group.female if female else group.male)
             pid = rng.uuid()
-            bsn = None if rng.random() < 0.01 else random_bsn(rng)
+            bsn = None if rng.random() < 0.01 else random_bsn(rng, prefix)
             while bsn in bsns:
-                bsn = random_bsn(rng)
+                bsn = random_bsn(rng, prefix)
             if bsn:
                 bsns.add(bsn)
             created = formed_at(min(max(formed, born), span.end))

@@ -12,6 +12,7 @@ from typing import Any
 from bench.dataset.common import UTC, Rand, Span
 from bench.dataset.sink import Sink
 from bench.dataset.tiers import Tier
+from openregie_core.accounts import TEAM_KINDS
 from openregie_core.demo_names import NAME_GROUPS
 from openregie_core.registry.names import fold_name
 
@@ -118,7 +119,9 @@ def _users(
         username = f"{fold_name(first)}.{fold_name(surname).replace(' ', '')}{n}"
         users.append((uid, username, display, f"{username}@example.org", password_hash, kind,
                       True, created, 0, 1))  # fmt: skip
-        roles.append((rng.uuid(), uid, role_ids[kind], None))
+        assignment_id = rng.uuid()  # drawn for every kind: the stream stays as it was
+        if kind not in TEAM_KINDS:  # as core's default: team staff get team-scoped grants
+            roles.append((assignment_id, uid, role_ids[kind], None))
         if kind == "team_lead":
             teams = [next(lead_of)]
         elif kind == "professional":

@@ -38,7 +38,9 @@ def create_user(
     roles: Sequence[tuple[str, uuid.UUID | None]] | None = None,
 ) -> User:
     """Create an account. `roles` are (role name, municipality id or None for the whole
-    installation); by default the role named after the account kind, installation-wide."""
+    installation). By default: none for professionals and team leads, whose permissions
+    come from their team memberships (scoped to each team: need-to-know); for the other
+    kinds the role named after the kind, installation-wide."""
     username = username.strip().lower()
     if (
         not username
@@ -72,10 +74,20 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    assign_roles(session, user, roles if roles is not None else [(kind, None)])
+    assign_roles(session, user, roles if roles is not None else default_roles(kind))
     hooks.user_created(session, UserCreated(user_id=user.id, username=username, kind=kind))
     session.commit()
     return user
+
+
+# Kinds whose permissions come from team memberships only. Their kind's role held
+# installation-wide would let a professional read every case of the installation.
+TEAM_KINDS = frozenset({"professional", "team_lead"})
+
+
+def default_roles(kind: str) -> list[tuple[str, uuid.UUID | None]]:
+    """The role assignments a new account of `kind` gets when none are given."""
+    return [] if kind in TEAM_KINDS else [(kind, None)]
 
 
 def assign_roles(

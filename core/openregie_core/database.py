@@ -10,6 +10,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# PostgreSQL's JIT compiler off for the application's sessions. The relation predicates
+# (correlated EXISTS per row) give short queries cost estimates above `jit_above_cost`, and
+# compiling them then took seconds for a person search that runs in 65 ms (docs/performance.md).
+POSTGRESQL_OPTIONS = "-c jit=off"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,8 +38,16 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    given = parsed.query.get("options")  # e.g. "-c statement_timeout=…": kept, ours added
+    options = " ".join(
+        filter(None, [given if isinstance(given, str) else None, POSTGRESQL_OPTIONS])
+    )
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        parsed.update_query_dict({"options": options}),
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        hide_parameters=True,
     )
 
 

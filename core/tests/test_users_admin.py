@@ -31,15 +31,33 @@ def _create(client, **fields):
     return client.post("/admin/gebruikers/", data=data)
 
 
-def test_admin_creates_an_account_with_its_default_role(admin, client, db):
-    response = _create(client)
+def _roles_of(db, user):
+    return db.scalars(
+        select(Role.name).join(RoleAssignment).where(RoleAssignment.user_id == user.id)
+    ).all()
+
+
+def test_admin_creates_an_office_account_with_its_kind_role_installation_wide(admin, client, db):
+    response = _create(client, kind="policy_officer")
     assert response.status_code == 303
     user = db.scalar(select(User).where(User.username == "wim"))
     assert user.display_name == "Wim Wijk"
-    roles = db.scalars(
-        select(Role.name).join(RoleAssignment).where(RoleAssignment.user_id == user.id)
-    ).all()
-    assert roles == ["professional"]
+    assert _roles_of(db, user) == ["policy_officer"]
+
+
+@pytest.mark.parametrize("kind", ["professional", "team_lead"])
+def test_team_staff_get_no_installation_wide_role_and_see_nothing_before_joining_a_team(
+    admin, app, client, db, kind
+):
+    """Need-to-know: the professional role held installation-wide would let a new
+    professional read every person and case of the installation."""
+    assert _create(client, kind=kind).status_code == 303
+    user = db.scalar(select(User).where(User.username == "wim"))
+    assert _roles_of(db, user) == []
+    with app.app_context():
+        actor = app.extensions["openregie"].actor_for_user(user)
+    assert not actor.holds("core.person.read")
+    assert not actor.scope_of("core.person.read").everywhere
 
 
 @pytest.mark.parametrize(

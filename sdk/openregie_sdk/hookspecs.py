@@ -142,9 +142,13 @@ def openregie_person_relations(actor: Actor) -> Iterable[ColumnElement[bool]]:
 
     Fires: whenever core builds the person visibility predicate (once per list, search,
     export or detail check). Receives: the actor (with `team_ids` and `grants`). Returns:
-    SQL boolean expressions over `openregie_sdk.registry.Person` (e.g.
-    `Person.id.in_(select(...).where(Case.team_id.in_(actor.team_ids)))`); core ORs them
-    with its own and requires `core.person.read`. Keep them set-based: no per-row queries.
+    SQL boolean expressions over `openregie_sdk.registry.Person`, best a correlated EXISTS
+    (e.g. `select(member.person_id).join(Case, ...).where(member.person_id == Person.id,
+    Case.team_id.in_(actor.team_ids)).correlate(Person).exists()`, with aliased tables);
+    core ORs them with its own and requires `core.person.read`. Keep them set-based: no
+    per-row queries. Avoid `Person.id.in_(select(...))`: under core's OR an IN cannot
+    become a join, and PostgreSQL then computes every related person of the installation
+    for each search or detail check.
     If it raises: logged and dropped, so the actor sees fewer persons (fails closed).
     """
 

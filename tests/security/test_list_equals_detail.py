@@ -13,7 +13,6 @@ import uuid
 from typing import Any
 
 import hypothesis.strategies as st
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import (
     Bundle,
@@ -39,7 +38,6 @@ from openregie_sdk.testing.plugin import create_test_user
 
 # At least 200 examples in CI; more locally with OPENREGIE_STATEFUL_EXAMPLES.
 EXAMPLES = int(os.environ.get("OPENREGIE_STATEFUL_EXAMPLES", "200"))
-ON_POSTGRES = bool(os.environ.get("OPENREGIE_TEST_DATABASE_URL"))
 SINCE = dt.date(2020, 1, 1)
 SERIAL = itertools.count(1)
 SEEN: dict[str, int] = {"cases": 0, "persons": 0}  # how often a list was not empty
@@ -282,13 +280,6 @@ class Visibility(RuleBasedStateMachine):
         self.db.rollback()  # the reads' audit records are not what this test is about
 
 
-@pytest.mark.skipif(
-    ON_POSTGRES,
-    reason="on PostgreSQL the examples' queries slow down until 60 examples take over ten "
-    "minutes (the relation predicates, correlated over every case, degrade as the shared "
-    "database grows): a performance problem under investigation (issue 9), not skipped "
-    "for good",
-)
 def test_what_a_professional_lists_is_what_they_may_open(make_app):
     Visibility.app = make_app(["casemanagement", "consent"])
     run_state_machine_as_test(

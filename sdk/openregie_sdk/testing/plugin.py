@@ -190,7 +190,9 @@ def create_test_user(
     With `enrolled` the user has a confirmed second factor (a random TOTP secret; get a
     code with `totp_code_for`), without it the first login starts with enrolment.
     `roles=[(role, municipality id or None)]` overrides the default: the role named after
-    the kind, installation-wide."""
+    the kind, installation-wide — for every kind, unlike core's `create_user`, which gives
+    professionals and team leads none (their grants come from team memberships); pass
+    `roles=[]` and add a membership for a professional as the product makes them."""
     from openregie_core.accounts import assign_roles
     from openregie_core.auth.passwords import hash_password
     from openregie_core.auth.totp import new_secret
