@@ -51,7 +51,7 @@ PREFIXES = text(
     """
     SELECT DISTINCT left(p.search_name, 5) AS prefix FROM core_household_member m
     JOIN core_person p ON p.id = m.person_id
-    WHERE m.household_id = ANY(:households) AND length(p.search_name) >= 5
+    WHERE m.household_id = ANY(:households) AND p.search_name ~ '^[a-z]{5}'
     ORDER BY prefix LIMIT 50
     """
 )
