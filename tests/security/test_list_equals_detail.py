@@ -40,6 +40,9 @@ from openregie_sdk.testing.plugin import create_test_user
 EXAMPLES = int(os.environ.get("OPENREGIE_STATEFUL_EXAMPLES", "200"))
 SINCE = dt.date(2020, 1, 1)
 SERIAL = itertools.count(1)
+# Names under unique constraints (teams, organisations, usernames) come from a counter:
+# random suffixes collided now and then over the hundreds of rows of a run.
+NAMES = itertools.count(1)
 SEEN: dict[str, int] = {"cases": 0, "persons": 0}  # how often a list was not empty
 
 
@@ -83,14 +86,14 @@ class Visibility(RuleBasedStateMachine):
         self.context.pop()
 
     def _team(self) -> Team:
-        team = Team(name=f"Team {uuid.uuid4().hex[:6]}", kind="integral")
+        team = Team(name=f"Team {next(NAMES)}", kind="integral")
         team.areas.append(self.area)
         self.db.add(team)
         self.db.commit()
         return team
 
     def _organisation(self) -> Organisation:
-        organisation = Organisation(name=f"Organisatie {uuid.uuid4().hex[:6]}")
+        organisation = Organisation(name=f"Organisatie {next(NAMES)}")
         self.db.add(organisation)
         self.db.commit()
         return organisation
@@ -115,7 +118,7 @@ class Visibility(RuleBasedStateMachine):
         return multiple(*members)
 
     def _professional(self, organisation: Organisation, team: Team | None) -> Any:
-        user = create_test_user(self.app, "professional", roles=[])
+        user = create_test_user(self.app, "professional", f"professional-{next(NAMES)}", roles=[])
         self.user_list.append(user)
         member = (user, organisation)
         if team is not None:
