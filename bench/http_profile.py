@@ -58,6 +58,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--profile", default="", help="a page name: print its profile")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--dump", default="", help="also write the profile to this file")
     args = parser.parse_args()
 
     url = f"{args.server.rstrip('/')}/{args.database}"
@@ -81,6 +82,8 @@ def main() -> None:
             for _ in range(args.runs):
                 client.get(path)
             profiler.disable()
+            if args.dump:
+                profiler.dump_stats(args.dump)
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)

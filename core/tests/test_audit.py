@@ -16,6 +16,7 @@ from openregie_core.audit import accessed_by, verify
 from openregie_core.audit.chain import (
     GENESIS_HASH,
     RECORD_FIELDS,
+    RETURNING_LIMIT,
     SECURITY_FIELDS,
     head,
     record_hash,
@@ -75,7 +76,7 @@ class Statements:
 # -- one record per subject, one INSERT ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("subjects", [1, 25])
+@pytest.mark.parametrize("subjects", [1, 5, 25])
 def test_a_read_of_n_subjects_writes_n_records_in_one_insert(
     app, client, login_as, reader, subjects
 ):
@@ -98,11 +99,18 @@ def test_a_read_of_n_subjects_writes_n_records_in_one_insert(
     record_inserts = [
         (s, many) for s, many in statements.touching("core_audit_record") if s.startswith("INSERT")
     ]
+    # one statement for all: up to RETURNING_LIMIT records an INSERT that returns the ids
+    # (the last goes to the chain's head), beyond it an executemany and the last id after
     assert len(record_inserts) == 1
-    assert record_inserts[0][1] is (subjects > 1)  # executemany: one statement for all
+    returning = subjects <= RETURNING_LIMIT
+    assert ("RETURNING" in record_inserts[0][0]) is returning
+    if not returning:
+        assert record_inserts[0][1] is True  # executemany
     audit_statements = [s for s, _ in statements.seen if "core_audit" in s]
-    # head lock (+ the write lock on SQLite), security, records, last id, head update
-    expected = 6 if app.extensions["openregie"].engine.dialect.name == "sqlite" else 5
+    # head lock (+ the write lock on SQLite), security, records, (last id,) head update
+    expected = (5 if app.extensions["openregie"].engine.dialect.name == "sqlite" else 4) + (
+        not returning
+    )
     assert len(audit_statements) == expected, audit_statements
     with app.extensions["openregie"].session_factory() as session:
         security = session.get(AuditSecurity, written[0].trace_id)
@@ -120,15 +128,16 @@ def test_statements_for_the_audit_log_do_not_grow_with_the_number_of_subjects(
     login_as("professional")
     client.get(f"/{reader}/people?n=1")  # the first append seeds the head
     counts = []
-    for subjects in (1, 25, 200):
+    for subjects in (1, RETURNING_LIMIT, RETURNING_LIMIT + 1, 200):
         statements = Statements(app.extensions["openregie"].engine)
         try:
             client.get(f"/{reader}/people?n={subjects}")
         finally:
             statements.stop()
         counts.append(len(statements.seen))
-    assert counts[0] == counts[1] == counts[2]
-    assert len(_records(app)) == 227
+    # constant on each side of RETURNING_LIMIT; beyond it one `SELECT max(id)` more
+    assert counts[0] == counts[1] and counts[2] == counts[3] == counts[0] + 1
+    assert len(_records(app)) == 1 + 1 + RETURNING_LIMIT + RETURNING_LIMIT + 1 + 200
 
 
 def test_duplicate_subjects_are_recorded_once_and_no_subjects_record_nothing(app, db):

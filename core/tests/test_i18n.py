@@ -287,3 +287,30 @@ def test_an_external_next_is_not_followed(client, next_: str | None) -> None:
 def test_a_local_next_keeps_its_query(client) -> None:
     response = _switch(client, "en", "/personen/?naam=Jansen")
     assert response.headers["Location"] == "/personen/?naam=Jansen"
+
+
+def test_a_page_looks_up_its_translations_once_however_many_texts_it_shows(
+    client, monkeypatch
+) -> None:
+    from openregie_core.web import translations
+
+    calls = []
+    real = translations.get_translations
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(translations, "get_translations", counted)
+    _switch(client, "en")
+    calls.clear()
+    page = client.get("/auth/login").get_data(as_text=True)
+    # the layout and the form translate a dozen texts, all in English, from one lookup
+    assert "Log in" in page and "Username" in page and "Skip to content" in page
+    assert len(calls) == 1
+    # switching back (its form page, the redirect) and the next page: Dutch again, one
+    # lookup per rendered page
+    calls.clear()
+    _switch(client, "nl")
+    assert "Inloggen" in client.get("/auth/login").get_data(as_text=True)
+    assert len(calls) == 2

@@ -66,6 +66,11 @@ SHARED_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("data_subject_id", "
 # From this many records on (an import), PostgreSQL gets them by COPY: several times faster
 # than a batched INSERT, still one statement, still in the data's transaction.
 COPY_THRESHOLD = 1000
+# Up to this many records (a page's reads), one multi-row INSERT ... RETURNING gives the
+# last id without a query of its own; beyond it, rendering that statement costs more CPU
+# than the executemany and `SELECT max(id)` it replaces (1 record: 0.33 against 0.81 ms,
+# 5: 0.82 against 1.31 ms, 60: 4.6 against 3.7 ms, PostgreSQL, psycopg 3).
+RETURNING_LIMIT = 20
 # COPY column order: the shared fields first, so a group's rows share one rendered prefix.
 COPY_COLUMNS = (*SHARED_FIELDS, "data_subject_id", "prev_hash", "hash")
 _COPY_ROWS = 5000  # rows per write to the COPY stream
@@ -216,8 +221,11 @@ def append(
     if store_security:
         connection.execute(insert(securities), [dict(security)])
     security_text = security_json(security)
+    # The last id goes to the head. The head lock keeps other appenders out, so after an
+    # executemany or COPY the highest id is the last of ours.
     if connection.dialect.name == "postgresql" and total >= COPY_THRESHOLD:
         last_hash = _copy(connection, security, security_text, groups, last_hash)
+        last_id = connection.scalar(select(func.max(records.c.id)))
     else:
         linked = []
         for group in groups:
@@ -226,9 +234,12 @@ def append(
                 record = {**group.shared, "data_subject_id": subject_id, "prev_hash": last_hash}
                 record["hash"] = last_hash = hasher(subject_id, last_hash)
                 linked.append(record)
-        connection.execute(insert(records), linked)
-    # The head lock keeps other appenders out, so the highest id is the last of ours.
-    last_id = connection.scalar(select(func.max(records.c.id)))
+        if total <= RETURNING_LIMIT:
+            inserted = connection.execute(insert(records).returning(records.c.id), linked)
+            last_id = max(inserted.scalars())
+        else:
+            connection.execute(insert(records), linked)
+            last_id = connection.scalar(select(func.max(records.c.id)))
     connection.execute(
         update(head).where(head.c.id == HEAD_ID).values(last_record_id=last_id, last_hash=last_hash)
     )

@@ -41,6 +41,7 @@ def install(app: Flask, modules: ModuleSet) -> None:
     from openregie_core.web.nul_guard import install_nul_guard
     from openregie_core.web.persons import blueprint as persons_blueprint
     from openregie_core.web.teams import blueprint as teams_blueprint
+    from openregie_core.web.translations import install_template_gettext
     from openregie_core.web.users import blueprint as users_blueprint
 
     _add_module_templates(app, modules)
@@ -50,6 +51,7 @@ def install(app: Flask, modules: ModuleSet) -> None:
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_directories(modules))
     Babel(app, locale_selector=_locale, default_locale="nl")
+    install_template_gettext(app)
     app.register_blueprint(dashboard_blueprint)
     install_identity(app)  # login and account pages, CSRF, the request's actor, rate limits
     install_nul_guard(app)  # after the login check: a stranger gets 401, not a hint

@@ -18,22 +18,31 @@ next request. Without the consent module nothing changes.
 
 Per item: notes carry a confidentiality level (`note_visibility`); writes need
 `casemanagement.case.write` and the same relation.
+
+Built once per actor: the predicates depend only on the actor (its grants and teams), the
+permission and the consent provider's configuration (`condition_key`, consent 1.2). Their
+moments ("now", "today") are bind parameters whose values are taken each time a statement
+executes, so `visible_cases` and `persons_related` are cached per actor across requests
+(`_CACHE_SIZE` actors) and a withdrawal or expiry still counts from the very next query.
+With a consent provider older than 1.2 they are built on every call, at the current moment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true, union
+from sqlalchemy import ColumnElement, Date, and_, bindparam, false, or_, select, true, union
 from sqlalchemy.orm import aliased
 
 from openregie_casemanagement.models import Case, CasePerson, Involvement, Note
 from openregie_sdk import Actor, ActorKind, capability, db_session
 from openregie_sdk.capabilities.casemanagement import NotFound
 from openregie_sdk.capabilities.consent import RELATION_INVOLVED_OUTSIDE_TEAM
-from openregie_sdk.db import utcnow
+from openregie_sdk.db import UtcDateTime, utcnow
 from openregie_sdk.registry import Area, HouseholdMember, Membership, Person, team_area
 
 # The aliases of the predicates, made once: a new alias costs ~2 ms of Python (its column
@@ -43,6 +52,15 @@ _GATE_NAMED = aliased(CasePerson, name="gate_case_person")
 _GATE_MEMBER = aliased(HouseholdMember, name="gate_household_member")
 _RELATED_NAMED = aliased(CasePerson, name="related_case_person")
 _RELATED_MEMBER = aliased(HouseholdMember, name="related_household_member")
+
+# The moments of the cached predicates, taken when a statement executes (one value per
+# statement). Lambdas, so the module's `utcnow` is looked up at that moment too.
+_NOW = bindparam("casemanagement_now", type_=UtcDateTime(), callable_=lambda: utcnow())
+_TODAY = bindparam("casemanagement_today", type_=Date(), callable_=lambda: utcnow().date())
+# How many actors' predicates a process keeps (each a few hundred expression objects).
+_CACHE_SIZE = 256
+# The cache key of predicates without a consent gate (no provider, or `consent=False`).
+_NO_GATE: Hashable = ("no consent gate",)
 
 READ = "casemanagement.case.read"
 WRITE = "casemanagement.case.write"
@@ -60,6 +78,23 @@ def visible_cases(
         return true()
     if actor.kind not in (ActorKind.USER, ActorKind.API_CLIENT) or not actor.holds(permission):
         return false()
+    gate = _gate_key() if consent else _NO_GATE
+    if gate is None:
+        return _visible_cases(actor, permission, consent, utcnow())
+    return _cached_visible_cases(actor, permission, consent, gate)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _cached_visible_cases(
+    actor: Actor, permission: str, consent: bool, gate: Hashable
+) -> ColumnElement[bool]:
+    return _visible_cases(actor, permission, consent, None)
+
+
+def _visible_cases(
+    actor: Actor, permission: str, consent: bool, moment: dt.datetime | None
+) -> ColumnElement[bool]:
+    """`visible_cases` built at `moment`, or with None for the moment of execution."""
     scope = actor.scope_of(permission)
     if scope.everywhere:
         return true()
@@ -75,11 +110,25 @@ def visible_cases(
             )
         )
     if actor.kind is ActorKind.USER:
-        related.extend(_personal_relations(actor, consent=consent))
+        related.extend(_personal_relations(actor, consent=consent, moment=moment))
     return or_(*related) if related else false()
 
 
-def _personal_relations(actor: Actor, *, consent: bool = True) -> list[ColumnElement[bool]]:
+def _gate_key() -> Hashable | None:
+    """What the consent gate depends on besides the actor: `_NO_GATE` without a consent
+    provider, the provider's class and `condition_key` with one of 1.2 or later, None
+    (do not cache) with an older provider."""
+    provider = consent_provider()
+    if provider is None:
+        return _NO_GATE
+    if not hasattr(provider, "condition_key"):
+        return None
+    return (type(provider), provider.condition_key(RELATION_INVOLVED_OUTSIDE_TEAM))
+
+
+def _personal_relations(
+    actor: Actor, *, consent: bool = True, moment: dt.datetime | None = None
+) -> list[ColumnElement[bool]]:
     """The cases a user is personally related to: as case manager or involved professional
     (the latter gated by consent outside the case's team, see the module docstring)."""
     involved = Case.id.in_(
@@ -87,7 +136,7 @@ def _personal_relations(actor: Actor, *, consent: bool = True) -> list[ColumnEle
             Involvement.user_id == actor.id, Involvement.active.is_(True)
         )
     )
-    gate = consent_gate(actor) if consent else None
+    gate = consent_gate(actor, moment=moment) if consent else None
     if gate is not None:
         inside_team = Case.team_id.in_(actor.team_ids) if actor.team_ids else false()
         involved = and_(involved, or_(inside_team, gate))
@@ -100,9 +149,9 @@ def consent_provider() -> Any:
     return provider if provider is not None and hasattr(provider, "shared_condition") else None
 
 
-def recipients_of(user_id: uuid.UUID, day: dt.date) -> Any:
+def recipients_of(user_id: uuid.UUID, day: dt.date | ColumnElement[dt.date]) -> Any:
     """A SELECT of the ids a user's data reaches: the home organisations and the teams of
-    their current memberships."""
+    their current memberships on `day`."""
     current = and_(
         Membership.user_id == user_id,
         Membership.start_on <= day,
@@ -116,18 +165,25 @@ def recipients_of(user_id: uuid.UUID, day: dt.date) -> Any:
     )
 
 
-def consent_gate(actor: Actor, user_id: uuid.UUID | None = None) -> ColumnElement[bool] | None:
+def consent_gate(
+    actor: Actor, user_id: uuid.UUID | None = None, *, moment: dt.datetime | None = None
+) -> ColumnElement[bool] | None:
     """The consent condition over `Case` for a professional (`user_id`, by default the
     actor) receiving a case's data through an involvement; None without a consent provider
-    or when no purpose gates the relation. Every subject of the case must be covered."""
+    or when no purpose gates the relation. Every subject of the case must be covered.
+    Evaluated at `moment`, or with None at each execution (needs a consent provider of 1.2;
+    an older one gets the current moment)."""
     provider = consent_provider()
     if provider is None:
         return None
     user_id = user_id or actor.id
     if user_id is None or not provider.gated_purposes(RELATION_INVOLVED_OUTSIDE_TEAM):
         return None
-    now = utcnow()
-    recipients = recipients_of(user_id, now.date())
+    if moment is None and not hasattr(provider, "condition_key"):
+        moment = utcnow()
+    now: Any = _NOW if moment is None else moment
+    today: Any = _TODAY if moment is None else moment.date()
+    recipients = recipients_of(user_id, today)
 
     def covered(subject: ColumnElement[Any]) -> ColumnElement[bool]:
         return provider.shared_condition(
@@ -140,7 +196,6 @@ def consent_gate(actor: Actor, user_id: uuid.UUID | None = None) -> ColumnElemen
     named_covered = (
         ~select(named.person_id).where(named.case_id == Case.id, ~covered(named.person_id)).exists()
     )
-    today = now.date()
     household_covered = (
         ~select(member.person_id)
         .where(
@@ -211,8 +266,25 @@ def persons_related(actor: Actor) -> ColumnElement[bool] | None:
     same persons as its user."""
     if actor.kind is not ActorKind.USER or actor.id is None:
         return None
+    gate = _gate_key()
+    if gate is None:
+        return _persons_related(actor, utcnow())
+    return _cached_persons_related(actor, gate)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _cached_persons_related(actor: Actor, gate: Hashable) -> ColumnElement[bool]:
+    return _persons_related(actor, None)
+
+
+def _persons_related(actor: Actor, moment: dt.datetime | None) -> ColumnElement[bool]:
+    """`persons_related` built at `moment`, or with None for the moment of execution."""
     # visible_cases already holds the personal relations; without case read they stand alone.
-    relations = [visible_cases(actor)] if actor.holds(READ) else _personal_relations(actor)
+    relations = (
+        [_visible_cases(actor, READ, True, moment)]
+        if actor.holds(READ)
+        else _personal_relations(actor, moment=moment)
+    )
     if actor.team_ids:
         relations.append(Case.team_id.in_(actor.team_ids))
     cases = or_(*relations)

@@ -5,15 +5,17 @@ nothing changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from openregie_casemanagement.models import Involvement
+from openregie_casemanagement import access
+from openregie_casemanagement.models import Case, Involvement
 from openregie_casemanagement.services import records
 from openregie_sdk import capability
 from openregie_sdk.registry import LegalRepresentation, Membership
@@ -287,3 +289,74 @@ class TestWithoutTheConsentModule:
         assert _every_read_path(app, client, world, shared_case, school) == SEES
         html = client.get(f"/casussen/{shared_case.case.id}").get_data(as_text=True)
         assert "toestemming" not in html.lower()
+
+
+def _visible_ids(db: Any, predicate: Any) -> set:
+    return set(db.scalars(select(Case.id).where(predicate)))
+
+
+def test_the_predicate_is_built_once_per_actor_and_takes_its_moment_at_execution(
+    app, db, world, school, shared_case, actor_of, monkeypatch
+):
+    now = dt.datetime.now(dt.UTC)
+    consent = capability("consent")
+    for person, by in ((world.anna, [world.anna.id]), (world.tim, [world.tim.id, world.anna.id])):
+        consent.record(
+            person.id,
+            purpose="team_partner",
+            recipient_id=world.organisation.id,
+            recipient_kind="organisation",
+            status="given",
+            given_by_person_ids=by,
+            obtained="written",
+            valid_until=now + dt.timedelta(days=1),
+        )
+    db.commit()
+    sanne = actor_of(school)
+    predicate = access.visible_cases(sanne)
+    # The same object on the next call (the next request): not rebuilt.
+    assert access.visible_cases(sanne) is predicate
+    assert access.persons_related(sanne) is access.persons_related(sanne)
+    assert _visible_ids(db, predicate) == {shared_case.case.id}
+    # Two days later the consent has expired: the very same predicate now hides the case,
+    # because "now" is a bind parameter taken when the statement executes.
+    monkeypatch.setattr(access, "utcnow", lambda: now + dt.timedelta(days=2))
+    assert access.visible_cases(sanne) is predicate
+    assert _visible_ids(db, predicate) == set()
+
+
+def test_grants_and_consent_settings_are_part_of_the_predicates_key(
+    app, db, world, school, actor_of
+):
+    sanne = actor_of(school)
+    other = actor_of(world.colleague)
+    assert access.visible_cases(sanne) is not access.visible_cases(other)
+    assert access.visible_cases(sanne) is not access.visible_cases(sanne, consent=False)
+    # A grant more or less is another actor, so another key (it cannot see a stale rule).
+    assert access.visible_cases(sanne) is not access.visible_cases(
+        dataclasses.replace(sanne, grants=sanne.grants[:-1])
+    )
+    assert access.visible_cases(sanne) is not access.visible_cases(sanne, access.WRITE)
+
+
+def test_a_consent_provider_older_than_1_2_gets_a_predicate_built_per_call(
+    app, db, world, school, shared_case, actor_of, monkeypatch
+):
+    real = capability("consent")
+
+    class Provider11:
+        """A 1.1 provider: no `condition_key`, `shared_condition` wants a datetime."""
+
+        def gated_purposes(self, relation: str) -> Any:
+            return real.gated_purposes(relation)
+
+        def shared_condition(self, relation, subject_id, recipients, at, *, actor_id=None):
+            assert isinstance(at, dt.datetime)
+            return real.shared_condition(relation, subject_id, recipients, at, actor_id=actor_id)
+
+    monkeypatch.setattr(access, "consent_provider", Provider11)
+    sanne = actor_of(school)
+    assert access.visible_cases(sanne) is not access.visible_cases(sanne)
+    assert _visible_ids(db, access.visible_cases(sanne)) == set()
+    _consent(db, world)
+    assert _visible_ids(db, access.visible_cases(sanne)) == {shared_case.case.id}

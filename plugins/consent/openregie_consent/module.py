@@ -8,7 +8,7 @@ MANIFEST = ModuleManifest(
     description="Vastgelegde toestemming van inwoners om gegevens te delen, per doel en ontvanger.",
     publisher="OpenRegie",
     sdk=">=1.2,<2",
-    provides={"consent": "1.1"},
+    provides={"consent": "1.2"},
     capability_providers={"consent": "openregie_consent.provider:ConsentProvider"},
     models=("openregie_consent.models",),
     hooks=(

@@ -1,10 +1,10 @@
-"""This module's implementation of the `consent` capability (protocol version 1.1)."""
+"""This module's implementation of the `consent` capability (protocol version 1.2)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -128,13 +128,16 @@ class ConsentProvider:
         relation: str,
         subject_id: ColumnElement[Any],
         recipient_ids: Any,
-        at: dt.datetime,
+        at: dt.datetime | ColumnElement[dt.datetime],
         *,
         actor_id: uuid.UUID | None = None,
     ) -> ColumnElement[bool]:
         return predicates.shared_condition(
             relation, subject_id, recipient_ids, at, actor_id=actor_id
         )
+
+    def condition_key(self, relation: str) -> Hashable:
+        return tuple(gated_purposes(relation))
 
     def record_override(
         self,

@@ -21,14 +21,16 @@ Rules every provider follows:
   unknown id), `Refused` (bad input or a person without authority).
 
 History: 1.0 had `decide`; 1.1 added the rest (a provider declaring 1.0 needs only
-`decide`; see `SINCE`).
+`decide`; see `SINCE`); 1.2 lets `shared_condition` take its moment as a SQL expression
+and added `condition_key`, so a consumer can build a condition once and reuse it (a
+consumer detects 1.2 by the presence of `condition_key`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
@@ -36,14 +38,17 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
-VERSION = "1.1"
-# The methods 1.1 added; a provider that declares 1.0 needs only `decide`.
+VERSION = "1.2"
+# The version that added each method; a provider that declares 1.0 needs only `decide`.
 SINCE = {
-    name: "1.1"
-    for name in (
-        "purposes", "gated_purposes", "consents_of", "record", "shared_condition",
-        "record_override", "overrides_of",
-    )
+    **{
+        name: "1.1"
+        for name in (
+            "purposes", "gated_purposes", "consents_of", "record", "shared_condition",
+            "record_override", "overrides_of",
+        )
+    },
+    "condition_key": "1.2",
 }  # fmt: skip
 
 Status = Literal["requested", "given", "refused", "withdrawn", "expired"]
@@ -220,7 +225,7 @@ class Consent(Protocol):
         relation: str,
         subject_id: ColumnElement[Any],
         recipient_ids: Any,
-        at: dt.datetime,
+        at: dt.datetime | ColumnElement[dt.datetime],
         *,
         actor_id: uuid.UUID | None = None,
     ) -> ColumnElement[bool]:
@@ -229,7 +234,20 @@ class Consent(Protocol):
         that gates `relation`, towards one of `recipient_ids` (a collection of ids or a
         SELECT of ids); or where `actor_id` holds an override in force for that subject.
         Returns `sqlalchemy.true()` when no purpose gates `relation`. Set-based: correlated
-        EXISTS clauses, no per-row queries, so list, search and export stay one statement."""
+        EXISTS clauses, no per-row queries, so list, search and export stay one statement.
+
+        Since 1.2 `at` may also be a SQL expression of a timezone-aware moment, typically
+        `bindparam(..., callable_=utcnow)`, whose value is taken each time a statement
+        holding the condition executes. The condition then depends only on its arguments
+        and on `condition_key(relation)`, so a consumer may build it once and reuse it:
+        nothing about consent itself is cached, the database decides on every execution."""
+        ...
+
+    def condition_key(self, relation: str) -> Hashable:
+        """What the conditions `shared_condition` builds for `relation` depend on besides
+        their arguments (the provider's configuration: which purposes gate `relation`),
+        as a hashable value that changes whenever that does. A consumer caching a
+        condition built with an expression moment keys it on this (since 1.2)."""
         ...
 
     def record_override(

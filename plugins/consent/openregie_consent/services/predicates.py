@@ -38,7 +38,12 @@ def latest_version() -> ColumnElement[bool]:
     )
 
 
-def granting_at(at: dt.datetime) -> ColumnElement[bool]:
+Moment = dt.datetime | ColumnElement[dt.datetime]
+"""A timezone-aware moment, or a SQL expression of one (e.g. a bind parameter whose value
+is taken when the statement executes)."""
+
+
+def granting_at(at: Moment) -> ColumnElement[bool]:
     """True for a `ConsentRecord` row that grants at `at` (latest, given, within validity)."""
     return and_(
         ConsentRecord.status == GIVEN,
@@ -49,7 +54,7 @@ def granting_at(at: dt.datetime) -> ColumnElement[bool]:
 
 
 def override_in_force(
-    subject_id: ColumnElement[Any], actor_id: uuid.UUID, at: dt.datetime
+    subject_id: ColumnElement[Any], actor_id: uuid.UUID, at: Moment
 ) -> ColumnElement[bool]:
     return exists().where(
         ConsentOverride.subject_id == subject_id,
@@ -63,12 +68,13 @@ def shared_condition(
     relation: str,
     subject_id: ColumnElement[Any],
     recipient_ids: Any,
-    at: dt.datetime,
+    at: Moment,
     *,
     actor_id: uuid.UUID | None = None,
 ) -> ColumnElement[bool]:
     """See `openregie_sdk.capabilities.consent.Consent.shared_condition`."""
-    at = as_utc(at)
+    if isinstance(at, dt.datetime):
+        at = as_utc(at)
     codes = gated_purposes(relation)
     if not codes:
         return true()

@@ -1,4 +1,4 @@
-"""The conformance suite of the `consent` capability (protocol version 1.1).
+"""The conformance suite of the `consent` capability (protocol version 1.2).
 
 Any provider of `openregie_sdk.capabilities.consent.Consent` proves that it follows the
 protocol's rules by subclassing `ConsentConformance` in its own tests. The suite builds
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from openregie_sdk import capability
 from openregie_sdk.capabilities.consent import (
@@ -41,6 +41,7 @@ from openregie_sdk.capabilities.consent import (
     NotFound,
     Refused,
 )
+from openregie_sdk.db import UtcDateTime
 from openregie_sdk.registry import LegalRepresentation, Organisation, Person, Team
 from openregie_sdk.testing.plugin import create_test_user
 
@@ -307,6 +308,28 @@ class ConsentConformance:
         assert [o.subject_id for o in provider.overrides_of(world.stranger_id)] == [
             world.stranger_id
         ]
+
+    def test_shared_condition_built_once_takes_its_moment_at_execution(self, provider, world, db):
+        """Since 1.2: `at` may be a SQL expression (here a bind parameter whose value is
+        read when the statement runs), and `condition_key` is a stable hashable value."""
+        now = dt.datetime.now(dt.UTC)
+        self.give(
+            provider, world, world.parent_id, [world.parent_id],
+            valid_until=now + dt.timedelta(days=1),
+        )  # fmt: skip
+        db.commit()
+        moment = [dt.datetime.now(dt.UTC)]  # after the consent's valid_from
+        at = bindparam("conformance_at", type_=UtcDateTime(), callable_=lambda: moment[0])
+        condition = provider.shared_condition(
+            RELATION_INVOLVED_OUTSIDE_TEAM, Person.id, [world.organisation_id], at
+        )
+        query = select(Person.id).where(Person.id.in_([world.parent_id]), condition)
+        assert set(db.scalars(query)) == {world.parent_id}
+        moment[0] = now + dt.timedelta(days=2)  # the same condition, a later execution
+        assert set(db.scalars(query)) == set()
+        key = provider.condition_key(RELATION_INVOLVED_OUTSIDE_TEAM)
+        assert hash(key) == hash(provider.condition_key(RELATION_INVOLVED_OUTSIDE_TEAM))
+        assert key == provider.condition_key(RELATION_INVOLVED_OUTSIDE_TEAM)
 
     def test_an_override_needs_a_reason_and_a_limited_duration(self, provider, world, db):
         def override(reason: str, hours: int) -> Any:
