@@ -7,7 +7,7 @@ municipality whose areas the team serves, the case manager, or an involved profe
 page, the API, the person relation and the capability's `person_relation` all use it, so
 they agree and statements per request do not grow with the number of teams.
 
-Consent: when a `consent` capability (1.1) is present, the involved-professional relation
+Consent: when a `consent` capability (1.1 or later) is present, the involved-professional relation
 is gated (`RELATION_INVOLVED_OUTSIDE_TEAM`): a professional involved in a case who is not a
 current member of the case's team sees it only while every person the case concerns (or,
 when it names none, every current member of its household) has a consent in force for a
