@@ -74,7 +74,7 @@ def shared_case(db: Any, world: SimpleNamespace, new_case: Any, school: Any, act
     return SimpleNamespace(case=case, document=document)
 
 
-def _consent(db: Any, world: SimpleNamespace, status: str = "given") -> None:
+def _consent(db: Any, world: SimpleNamespace, status: str = "given", **fields: Any) -> None:
     consent = capability("consent")
     for person, by in ((world.anna, [world.anna.id]), (world.tim, [world.tim.id, world.anna.id])):
         consent.record(
@@ -86,6 +86,7 @@ def _consent(db: Any, world: SimpleNamespace, status: str = "given") -> None:
             given_by_person_ids=by if status != "withdrawn" else [world.anna.id],
             obtained="written",
             recorded_by_user_id=world.manager.id,
+            **fields,
         )
     db.commit()
 
@@ -299,19 +300,7 @@ def test_the_predicate_is_built_once_per_actor_and_takes_its_moment_at_execution
     app, db, world, school, shared_case, actor_of, monkeypatch
 ):
     now = dt.datetime.now(dt.UTC)
-    consent = capability("consent")
-    for person, by in ((world.anna, [world.anna.id]), (world.tim, [world.tim.id, world.anna.id])):
-        consent.record(
-            person.id,
-            purpose="team_partner",
-            recipient_id=world.organisation.id,
-            recipient_kind="organisation",
-            status="given",
-            given_by_person_ids=by,
-            obtained="written",
-            valid_until=now + dt.timedelta(days=1),
-        )
-    db.commit()
+    _consent(db, world, valid_until=now + dt.timedelta(days=1))
     sanne = actor_of(school)
     predicate = access.visible_cases(sanne)
     # The same object on the next call (the next request): not rebuilt.
