@@ -21,6 +21,7 @@ from openregie_core.auth import session as resident_session
 from openregie_core.authz.grants import load_grants
 from openregie_core.authz.persons import person_visibility
 from openregie_core.config import Settings
+from openregie_core.database import end_read_only
 from openregie_core.files import LocalFolderStore
 from openregie_core.hooks.facade import Hooks
 from openregie_core.models.users import User
@@ -89,6 +90,8 @@ class CoreRuntime:
                 self.hooks.dispatch_ready(session)
         finally:
             trace = take_trace(session, failed)
+            if not failed:
+                end_read_only(session)  # keeps the driver's prepared statements
             session.close()
             write_trace(self.engine, trace)
 
