@@ -4,14 +4,14 @@ from typing import Any
 
 from flask import current_app
 from flask_openapi3.request import validate_request
-from sqlalchemy import select
 
 from openregie_core.api.blueprint import blueprint, refuse
 from openregie_core.api.inputs import HouseholdPath
 from openregie_core.api.schemas import ErrorOut, HouseholdMemberOut, HouseholdOut, PersonOut
+from openregie_core.registry.households import visible_members
 from openregie_sdk import db_session, requires
 from openregie_sdk.audit import record
-from openregie_sdk.registry import Household, HouseholdMember, Person
+from openregie_sdk.registry import Household
 
 
 @blueprint.get("/households/<uuid:household_id>", responses={200: HouseholdOut, 404: ErrorOut})
@@ -29,12 +29,7 @@ def household(path: HouseholdPath) -> Any:
     found = session.get(Household, path.household_id)
     members = []
     if found is not None:
-        members = session.execute(
-            select(HouseholdMember, Person)
-            .join(Person, Person.id == HouseholdMember.person_id)
-            .where(HouseholdMember.household_id == found.id, runtime.person_visibility())
-            .order_by(HouseholdMember.start_on, Person.birth_date, Person.id)
-        ).all()
+        members = visible_members(session, found.id, runtime.person_visibility())
     if found is None or not members:
         refuse(404, "Dit huishouden bestaat niet of is niet voor u zichtbaar.")
     record("read", "core.household.view", "person", sorted({p.id for _, p in members}))

@@ -5,14 +5,31 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import Session, contains_eager
 
 from openregie_core.registry.errors import NotFound, RegistryError
 from openregie_core.registry.inputs import HouseholdIn, HouseholdMemberIn
 from openregie_sdk.registry import Household, HouseholdMember, Person
+
+
+def visible_members(
+    session: Session, household_id: uuid.UUID, visibility: ColumnElement[bool]
+) -> list[Any]:
+    """The (member, person) rows of a household whose person satisfies `visibility` (the
+    actor's person predicate), in the order of arrival: the household page and its API."""
+    return list(
+        session.execute(
+            select(HouseholdMember, Person)
+            .join(Person, Person.id == HouseholdMember.person_id)
+            .where(HouseholdMember.household_id == household_id, visibility)
+            .order_by(HouseholdMember.start_on, Person.birth_date, Person.id)
+            .options(contains_eager(HouseholdMember.person))  # the join above, not a second
+        ).all()
+    )
 
 
 def create_household(session: Session, data: HouseholdIn) -> Household:

@@ -8,11 +8,11 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template
-from sqlalchemy import select
 
+from openregie_core.registry.households import visible_members
 from openregie_sdk import current_actor, db_session, requires
 from openregie_sdk.audit import record
-from openregie_sdk.registry import Household, HouseholdMember, Person
+from openregie_sdk.registry import Household
 
 blueprint = Blueprint("core_households", __name__)
 
@@ -25,12 +25,7 @@ def detail(household_id: uuid.UUID) -> Any:
     household = session.get(Household, household_id)
     if household is None:
         abort(404)
-    members = session.execute(
-        select(HouseholdMember, Person)
-        .join(Person, Person.id == HouseholdMember.person_id)
-        .where(HouseholdMember.household_id == household.id, runtime.person_visibility())
-        .order_by(HouseholdMember.start_on, Person.birth_date)
-    ).all()
+    members = visible_members(session, household.id, runtime.person_visibility())
     if not members:
         abort(404)  # nothing of it is the actor's to see; do not confirm it exists
     record("read", "core.household.view", "person", sorted({p.id for _, p in members}))
