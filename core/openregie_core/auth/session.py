@@ -25,7 +25,6 @@ from openregie_sdk.registry import Person
 from openregie_sdk.registry.representation import (
     Representation,
     acts_for_self,
-    may_act_for,
     represented_by,
 )
 
@@ -140,7 +139,7 @@ def set_resident_acting_for(person_id: uuid.UUID) -> Representation | None:
     resident = _uuid(session.get("resident_id"))
     if resident is None:
         return None
-    representation = may_act_for(_runtime().session(), resident, person_id, dt.date.today())
+    representation = _acting_as(resident, person_id)
     if representation is not None:
         session["resident_for"] = str(person_id)
         person = _runtime().session().get(Person, resident)
@@ -152,7 +151,27 @@ def resident_representations() -> list[Representation]:
     resident = _uuid(session.get("resident_id"))
     if resident is None:
         return []
-    return represented_by(_runtime().session(), resident, dt.date.today())
+    return _represented_today(resident)
+
+
+_REPRESENTATIONS = "openregie.representations"
+
+
+def _represented_today(resident: uuid.UUID) -> list[Representation]:
+    """`represented_by` today, asked once per request: the actor's check, the portal's
+    guard and its "acting for" switch all need it. Kept in the request's WSGI environ (not
+    `g`, which a test's app context may share between requests)."""
+    key = (resident, dt.date.today())
+    cached = request.environ.get(_REPRESENTATIONS)
+    if cached is None or cached[0] != key:
+        cached = (key, represented_by(_runtime().session(), resident, key[1]))
+        request.environ[_REPRESENTATIONS] = cached
+    return list(cached[1])
+
+
+def _acting_as(resident: uuid.UUID, person_id: uuid.UUID) -> Representation | None:
+    """How the resident may act for `person_id` today (`may_act_for`), or None."""
+    return next((r for r in _represented_today(resident) if r.person_id == person_id), None)
 
 
 def _uuid(raw: object) -> uuid.UUID | None:
@@ -185,7 +204,7 @@ def _load_resident() -> None:
         return
     session["seen"] = now.timestamp()
     acting = _uuid(session.get("resident_for"))
-    if acting is not None and may_act_for(db, person.id, acting, dt.date.today()) is None:
+    if acting is not None and _acting_as(person.id, acting) is None:
         # The representation ended: back to the resident themselves, when they may.
         acting = person.id if acts_for_self(person, dt.date.today()) else None
         if acting is None:

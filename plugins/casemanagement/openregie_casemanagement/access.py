@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, and_, bindparam, false, or_, select, true, union
@@ -244,17 +244,39 @@ def load_case(case_id: uuid.UUID, actor: Actor, permission: str = READ) -> Case:
 def case_subject_ids(case: Case) -> list[uuid.UUID]:
     """The data subjects of a case for the audit log: the persons it concerns, or when none
     are named, the household's current members."""
+    return case_subject_ids_of([case])[case.id]
+
+
+def case_subject_ids_of(
+    cases: Sequence[Case], concerned: Mapping[uuid.UUID, Sequence[uuid.UUID]] | None = None
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """`case_subject_ids` of each case, in two queries at most; `concerned` (the persons
+    each case concerns) saves the first when the caller has read them already."""
     session = db_session()
-    ids = list(session.scalars(select(CasePerson.person_id).where(CasePerson.case_id == case.id)))
-    if not ids:
-        ids = list(
-            session.scalars(
-                select(HouseholdMember.person_id).where(
-                    HouseholdMember.household_id == case.household_id
-                )
+    if concerned is None:
+        found: dict[uuid.UUID, list[uuid.UUID]] = {case.id: [] for case in cases}
+        rows = session.execute(
+            select(CasePerson.case_id, CasePerson.person_id).where(
+                CasePerson.case_id.in_(list(found))
             )
         )
-    return sorted(set(ids))
+        for case_id, person_id in rows:
+            found[case_id].append(person_id)
+        concerned = found
+    ids = {case.id: list(concerned.get(case.id, ())) for case in cases}
+    unnamed = {case.household_id for case in cases if not ids[case.id]}
+    if unnamed:
+        members: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for household_id, person_id in session.execute(
+            select(HouseholdMember.household_id, HouseholdMember.person_id).where(
+                HouseholdMember.household_id.in_(unnamed)
+            )
+        ):
+            members.setdefault(household_id, []).append(person_id)
+        for case in cases:
+            if not ids[case.id]:
+                ids[case.id] = members.get(case.household_id, [])
+    return {case_id: sorted(set(person_ids)) for case_id, person_ids in ids.items()}
 
 
 def persons_related(actor: Actor) -> ColumnElement[bool] | None:

@@ -8,7 +8,7 @@ MANIFEST = ModuleManifest(
     description="Casussen van huishoudens en één gezin, één plan.",
     publisher="OpenRegie",
     sdk=">=1.2,<2",
-    provides={"casemanagement": "1.1"},
+    provides={"casemanagement": "1.2"},
     # With a consent provider, sharing with professionals outside a case's team follows
     # the residents' consent (access.py); without one nothing changes.
     optional={"consent": ">=1.1,<2"},

@@ -1,4 +1,4 @@
-"""This module's implementation of the `casemanagement` capability (protocol version 1.1).
+"""This module's implementation of the `casemanagement` capability (protocol version 1.2).
 
 A thin adapter: the services do the work (and the auditing); this class checks that the
 resident acting belongs to the case, and turns rows into the protocol's views.
@@ -18,7 +18,7 @@ from openregie_casemanagement.models import Action, Case, CasePerson, Document, 
 from openregie_casemanagement.services import allocations as allocation_service
 from openregie_casemanagement.services import plan as plan_service
 from openregie_casemanagement.services import records as record_service
-from openregie_casemanagement.services.common import audit_case
+from openregie_casemanagement.services.common import audit_case, audit_cases
 from openregie_casemanagement.services.records import RESIDENT_READ
 from openregie_sdk import Actor, db_session
 from openregie_sdk.capabilities.casemanagement import (
@@ -36,6 +36,7 @@ from openregie_sdk.capabilities.casemanagement import (
     PlanVersionSummary,
     PlanView,
     Refused,
+    ResidentCase,
 )
 from openregie_sdk.registry import HouseholdMember, Person, Team
 from openregie_sdk.users import users
@@ -104,6 +105,71 @@ def _appointment_view(request: Any) -> AppointmentRequestView:
     )
 
 
+def _cases_of_person(person_id: uuid.UUID) -> list[Case]:
+    concerned = select(CasePerson.case_id).where(CasePerson.person_id == person_id)
+    return list(
+        db_session().scalars(select(Case).where(Case.id.in_(concerned)).order_by(*NEWEST_FIRST))
+    )
+
+
+def _case_managers(cases: Sequence[Case]) -> dict[uuid.UUID, CaseManagerContact]:
+    """The case manager of each case that has one, with their team's name (two queries)."""
+    managed = {case.id: case.case_manager_id for case in cases if case.case_manager_id}
+    if not managed:
+        return {}
+    found = users(set(managed.values()))
+    team_ids = {case.team_id for case in cases if case.id in managed}
+    teams = dict(
+        db_session().execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all()
+    )
+    contacts = {}
+    for case in cases:
+        user = found.get(managed[case.id]) if case.id in managed else None
+        if user is not None:
+            contacts[case.id] = CaseManagerContact(
+                name=user.display_name, team_name=teams.get(case.team_id, ""), email=user.email
+            )
+    return contacts
+
+
+def _overviews(cases: Sequence[Case]) -> dict[uuid.UUID, CaseOverview]:
+    """`case_overview` of each case in six queries at most, recorded in one audit call for
+    the data subjects of all of them."""
+    session = db_session()
+    persons: dict[uuid.UUID, list[uuid.UUID]] = {case.id: [] for case in cases}
+    if not persons:
+        return {}
+    for case_id, person_id in session.execute(
+        select(CasePerson.case_id, CasePerson.person_id)
+        .where(CasePerson.case_id.in_(list(persons)))
+        .order_by(CasePerson.case_id, CasePerson.person_id)
+    ):
+        persons[case_id].append(person_id)
+    managers = _case_managers(cases)
+    open_actions = dict(
+        session.execute(
+            select(Action.case_id, func.count())
+            .where(
+                Action.case_id.in_(list(persons)),
+                Action.assignee_kind == "resident",
+                Action.status.in_(("open", "in_progress")),
+                or_(Action.proposal.is_(None), Action.proposal != "discussed"),
+            )
+            .group_by(Action.case_id)
+        ).all()
+    )
+    audit_cases(cases, "read", RESIDENT_READ, persons)
+    overviews = {}
+    for case in cases:
+        overviews[case.id] = CaseOverview(
+            case=_summary(case),
+            person_ids=tuple(persons[case.id]),
+            case_manager=managers.get(case.id),
+            open_actions_for_residents=open_actions.get(case.id, 0),
+        )
+    return overviews
+
+
 class CaseManagementProvider:
     # -- cases ------------------------------------------------------------------------------
     def cases_of_household(self, household_id: uuid.UUID) -> Sequence[CaseSummary]:
@@ -113,50 +179,27 @@ class CaseManagementProvider:
         return [_summary(c) for c in rows]
 
     def cases_of_person(self, person_id: uuid.UUID) -> Sequence[CaseSummary]:
-        concerned = select(CasePerson.case_id).where(CasePerson.person_id == person_id)
-        rows = db_session().scalars(
-            select(Case).where(Case.id.in_(concerned)).order_by(*NEWEST_FIRST)
-        )
-        return [_summary(c) for c in rows]
+        return [_summary(c) for c in _cases_of_person(person_id)]
 
     def open_case_count(self) -> int:
         return db_session().scalar(select(func.count()).where(Case.status.in_(OPEN_STATUSES))) or 0
 
     def case_overview(self, case_id: uuid.UUID) -> CaseOverview:
-        session = db_session()
-        case = _case(case_id)
-        person_ids = tuple(
-            session.scalars(
-                select(CasePerson.person_id)
-                .where(CasePerson.case_id == case.id)
-                .order_by(CasePerson.person_id)
+        return _overviews([_case(case_id)])[case_id]
+
+    def resident_overview(self, person_id: uuid.UUID) -> Sequence[ResidentCase]:
+        cases = _cases_of_person(person_id)
+        overviews = _overviews(cases)
+        plans = plan_service.plan_views(cases)
+        requests = record_service.appointment_requests_of(cases)
+        return [
+            ResidentCase(
+                overview=overviews[case.id],
+                plan=plans[case.id],
+                appointment_requests=tuple(_appointment_view(r) for r in requests[case.id]),
             )
-        )
-        manager = None
-        if case.case_manager_id is not None:
-            user = users([case.case_manager_id]).get(case.case_manager_id)
-            team_name = session.scalar(select(Team.name).where(Team.id == case.team_id)) or ""
-            if user is not None:
-                manager = CaseManagerContact(
-                    name=user.display_name, team_name=team_name, email=user.email
-                )
-        open_actions = session.scalar(
-            select(func.count())
-            .select_from(Action)
-            .where(
-                Action.case_id == case.id,
-                Action.assignee_kind == "resident",
-                Action.status.in_(("open", "in_progress")),
-                or_(Action.proposal.is_(None), Action.proposal != "discussed"),
-            )
-        )
-        audit_case(case, "read", RESIDENT_READ)
-        return CaseOverview(
-            case=_summary(case),
-            person_ids=person_ids,
-            case_manager=manager,
-            open_actions_for_residents=open_actions or 0,
-        )
+            for case in cases
+        ]
 
     # -- plan -------------------------------------------------------------------------------
     def current_plan(self, case_id: uuid.UUID) -> PlanView | None:

@@ -9,13 +9,14 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from openregie_casemanagement.models import ActionEvent, Case, Plan, PlanVersion
 from openregie_casemanagement.services import plan as service
 from openregie_casemanagement.services.plan import PartyRef
 from openregie_sdk.capabilities.casemanagement import Refused, Stale
 from openregie_sdk.testing.plugin import csrf_token_in
+from openregie_sdk.testing.statements import Statements
 
 TODAY = dt.date.today()
 
@@ -652,17 +653,9 @@ def test_the_plan_page_needs_no_more_statements_for_more_goals_and_actions(
     engine = app.extensions["openregie"].engine
 
     def count(case: Case) -> int:
-        seen: list[str] = []
-
-        def add(_conn, _cursor, statement, *_args) -> None:
-            seen.append(statement)
-
-        event.listen(engine, "before_cursor_execute", add)
-        try:
+        with Statements(engine) as statements:
             assert client.get(f"/casussen/{case.id}/plan").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", add)
-        return len(seen)
+        return len(statements.seen)
 
     count(small)  # warm up
     assert count(large) == count(small)

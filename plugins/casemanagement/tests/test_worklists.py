@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import g
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from openregie_casemanagement.models import (
     Action,
@@ -23,6 +23,7 @@ from openregie_casemanagement.services.worklists import worklist
 from openregie_sdk import db_session
 from openregie_sdk.capabilities.casemanagement import Refused
 from openregie_sdk.registry import Membership, Team
+from openregie_sdk.testing.statements import Statements
 
 TODAY = dt.date.today()
 
@@ -39,24 +40,6 @@ def acting(app, db, actor_of, user):
 
 def titles(page) -> list[str]:
     return [r.title for r in page.rows]
-
-
-class Statements:
-    """Counts the statements the engine sends while active."""
-
-    def __init__(self, engine) -> None:
-        self.seen: list[str] = []
-        self._engine = engine
-
-    def _add(self, _conn, _cursor, statement, _parameters, _context, _many) -> None:
-        self.seen.append(" ".join(statement.split()))
-
-    def __enter__(self) -> Statements:
-        event.listen(self._engine, "before_cursor_execute", self._add)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        event.remove(self._engine, "before_cursor_execute", self._add)
 
 
 def _action(db, case, due_on, status="open"):

@@ -9,7 +9,6 @@ is reachable only when it concerns that person; anything else is 404, as if abse
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable
@@ -19,11 +18,11 @@ from typing import Any, TypeVar
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from openregie_sdk import ActorKind, capability, current_actor, db_session, requires
+from openregie_sdk import ActorKind, capability, current_actor, db_session, requires, residents
 from openregie_sdk.actors import Actor
 from openregie_sdk.capabilities.casemanagement import CaseManagement, CaseSummary
 from openregie_sdk.registry import Person
-from openregie_sdk.registry.representation import Representation, may_act_for
+from openregie_sdk.registry.representation import Representation
 from openregie_sdk.runtime import rate_limited
 
 USE = "portal.use"
@@ -84,9 +83,10 @@ def acting(domain: str | None = None) -> Acting:
     actor = current_actor()
     if actor.kind is not ActorKind.RESIDENT or actor.id is None or actor.on_behalf_of is None:
         abort(403)
-    db = db_session()
-    representation = may_act_for(db, actor.id, actor.on_behalf_of, dt.date.today())
-    person = db.get(Person, actor.on_behalf_of)
+    representation = next(
+        (r for r in residents.representations() if r.person_id == actor.on_behalf_of), None
+    )
+    person = db_session().get(Person, actor.on_behalf_of)
     if representation is None or person is None:
         abort(404)
     if domain is not None and not representation.allows(domain):

@@ -19,6 +19,7 @@ from openregie_sdk.registry.representation import (
     may_act_for,
     represented_by,
 )
+from openregie_sdk.testing.statements import Statements
 
 _spec = importlib.util.spec_from_file_location(
     "openregie_portal_test_login_r", Path(__file__).with_name("test_login.py")
@@ -181,3 +182,14 @@ def test_an_ended_representation_drops_back_to_the_resident_themselves(app, clie
     with client.session_transaction() as session:
         assert session["resident_for"] == str(world.parent.id)
     assert "anna@example.org" in page and "tim@example.org" not in page
+
+
+def test_a_resident_page_looks_up_whom_the_resident_may_act_for_once(app, client, world):
+    """The actor's check, the page's guard and the "acting for" switch share one lookup
+    per request (and the next request looks again: see the ended representation above)."""
+    mock_login(client, world.parent.bsn)
+    client.get("/mijn/")
+    with Statements(app.extensions["openregie"].engine) as statements:
+        page = client.get("/mijn/")
+    assert page.status_code == 200 and "Tim Jansen" in page.get_data(as_text=True)
+    assert len(statements.touching("core_legal_representation")) == 1

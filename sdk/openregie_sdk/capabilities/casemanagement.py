@@ -26,7 +26,10 @@ Rules every provider follows:
   changed the object since `expected_version` was read: nothing was changed).
 - Identifiers are UUIDs; versions (`version`) are integers that grow on every change.
 
-History: 1.0 had `cases_of_household` and `open_case_count`; 1.1 added the rest.
+History: 1.0 had `cases_of_household` and `open_case_count`; 1.1 added the rest but
+`resident_overview`; 1.2 added `resident_overview` (a resident's cases in a number of
+statements that does not grow with their number) and `AllocationSummary.provider_agb`.
+Consumers detect 1.2 by `hasattr(provider, "resident_overview")`.
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ if TYPE_CHECKING:
 
     from openregie_sdk.actors import Actor
 
-VERSION = "1.1"
-# The methods 1.1 added; a provider that declares 1.0 needs only the others.
+VERSION = "1.2"
+# The methods 1.1 and 1.2 added; a provider that declares 1.0 needs only the others.
 SINCE = {
     name: "1.1"
     for name in (
@@ -54,7 +57,7 @@ SINCE = {
         "resident_documents", "open_resident_document", "add_resident_document",
         "allocations_of_person", "person_relation",
     )
-}  # fmt: skip
+} | {"resident_overview": "1.2"}  # fmt: skip
 
 ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
 GoalStatus = Literal["open", "in_progress", "achieved", "not_achieved", "cancelled"]
@@ -216,6 +219,15 @@ class AppointmentRequestView(_Frozen):
     created_at: dt.datetime
 
 
+class ResidentCase(_Frozen):
+    """One case on a resident's overview (since 1.2): what `case_overview`, `current_plan`
+    and `appointment_requests` return for it."""
+
+    overview: CaseOverview
+    plan: PlanView | None
+    appointment_requests: tuple[AppointmentRequestView, ...]
+
+
 class AllocationSummary(_Frozen):
     """An allocation (toekenning) in summary: no amounts, no decision letters."""
 
@@ -255,6 +267,14 @@ class CaseManagement(Protocol):
 
     def case_overview(self, case_id: uuid.UUID) -> CaseOverview:
         """A case with its persons and case manager. NotFound for an unknown id."""
+        ...
+
+    def resident_overview(self, person_id: uuid.UUID) -> Sequence[ResidentCase]:
+        """Since 1.2. Every case that concerns the person, newest first (as
+        `cases_of_person`), each with its overview, current plan and appointment requests,
+        equal to what the three single-case methods return; [] for an unknown person.
+        Audited as those reads are. Its number of statements must not grow with the number
+        of cases: a resident's portal home page calls it on every visit."""
         ...
 
     # -- plan -------------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from openregie_casemanagement.access import case_subject_ids
+from openregie_casemanagement.access import case_subject_ids, case_subject_ids_of
 from openregie_casemanagement.models import Case
 from openregie_sdk import Actor, ActorKind, audit
 from openregie_sdk.capabilities.casemanagement import Refused, Stale
@@ -28,6 +29,24 @@ def check_version(current: int, expected: int | None, what: str = "Dit item") ->
 def audit_case(case: Case, action: str, activity: str) -> None:
     """Record `action` for every data subject of the case (in the same transaction)."""
     audit.record(action, activity, "person", case_subject_ids(case), module=MODULE)
+
+
+def audit_cases(
+    cases: Sequence[Case],
+    action: str,
+    activity: str,
+    concerned: Mapping[uuid.UUID, Sequence[uuid.UUID]] | None = None,
+) -> None:
+    """`audit_case` for several cases in one record call: every data subject of any of them
+    once (`concerned`, the persons each case concerns, when the caller has them)."""
+    subjects = case_subject_ids_of(cases, concerned)
+    audit.record(
+        action,
+        activity,
+        "person",
+        sorted({s for ids in subjects.values() for s in ids}),
+        module=MODULE,
+    )
 
 
 def text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:

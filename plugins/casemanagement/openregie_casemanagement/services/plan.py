@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, union
+from sqlalchemy import and_, delete, func, select, union
 from sqlalchemy.orm.attributes import flag_modified
 
 from openregie_casemanagement.access import READ, WRITE, load_case
@@ -370,9 +370,21 @@ def _is_content(item: Goal | Action) -> bool:
 
 def _snapshot(case: Case, plan: Plan) -> dict[str, Any]:
     """The plan's content now (goals and actions, with names), as stored at agreement."""
-    goals = [g for g in _goals(plan) if _is_content(g)]
-    actions = [a for a in _actions(case) if _is_content(a)]
-    names = PartyNames([owner_of(g) for g in goals] + [assignee_of(a) for a in actions])
+    goals, actions = _goals(plan), _actions(case)
+    return _content_snapshot(goals, actions, _names_of(goals, actions))
+
+
+def _names_of(goals: Iterable[Goal], actions: Iterable[Action]) -> PartyNames:
+    return PartyNames([owner_of(g) for g in goals] + [assignee_of(a) for a in actions])
+
+
+def _content_snapshot(
+    goals: Iterable[Goal], actions: Iterable[Action], names: PartyNames
+) -> dict[str, Any]:
+    """The snapshot of the content among `goals` and `actions` (proposals left out);
+    `names` covers their parties."""
+    goals = [g for g in goals if _is_content(g)]
+    actions = [a for a in actions if _is_content(a)]
     by_goal: dict[uuid.UUID, list[Action]] = {}
     for action in actions:
         by_goal.setdefault(action.goal_id, []).append(action)
@@ -510,12 +522,26 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> li
 
 
 def _last_agreed(plan: Plan) -> PlanVersion | None:
-    return db_session().scalar(
-        select(PlanVersion)
-        .where(PlanVersion.plan_id == plan.id, PlanVersion.state.in_(("agreed", "superseded")))
-        .order_by(PlanVersion.number.desc())
-        .limit(1)
+    return _last_agreed_of([plan.id]).get(plan.id)
+
+
+def _last_agreed_of(plan_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PlanVersion]:
+    """Per plan, its newest agreed (or since superseded) version, in one query."""
+    if not plan_ids:
+        return {}
+    newest = (
+        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
+        .where(PlanVersion.plan_id.in_(plan_ids), PlanVersion.state.in_(("agreed", "superseded")))
+        .group_by(PlanVersion.plan_id)
+        .subquery()
     )
+    rows = db_session().scalars(
+        select(PlanVersion).join(
+            newest,
+            and_(PlanVersion.plan_id == newest.c.plan_id, PlanVersion.number == newest.c.number),
+        )
+    )
+    return {version.plan_id: version for version in rows}
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -568,7 +594,7 @@ def plan_page(case_id: uuid.UUID, actor: Actor) -> PlanPage:
     if plan is not None:
         goals = _goals(plan)
         actions = _actions(case)
-        names = PartyNames([owner_of(g) for g in goals] + [assignee_of(a) for a in actions])
+        names = _names_of(goals, actions)
         events: dict[uuid.UUID, list[ActionEvent]] = {}
         if actions:
             for event in db_session().scalars(
@@ -588,7 +614,7 @@ def plan_page(case_id: uuid.UUID, actor: Actor) -> PlanPage:
         if plan.state == "draft":
             last = _last_agreed(plan)
             if last is not None:
-                pending = describe_changes(last.snapshot, _snapshot(case, plan))
+                pending = describe_changes(last.snapshot, _content_snapshot(goals, actions, names))
     audit_case(case, "read", READ)
     return PlanPage(
         case=case,
@@ -1182,35 +1208,76 @@ def plan_view(case: Case) -> PlanView | None:
     """The living plan: every goal and action as it is now, the family's proposals
     included (marked). For a draft, `changes` lists what changed since the last agreed
     version; for an agreed plan, what changed in it."""
-    plan = plan_of(case)
-    if plan is None:
-        return None
-    goals = _goals(plan)
-    actions = _actions(case)
-    names = PartyNames([owner_of(g) for g in goals] + [assignee_of(a) for a in actions])
-    by_goal: dict[uuid.UUID, list[Action]] = {}
-    for action in actions:
-        by_goal.setdefault(action.goal_id, []).append(action)
-    current = db_session().scalar(
-        select(PlanVersion).where(
-            PlanVersion.plan_id == plan.id, PlanVersion.number == plan.current_number
+    return plan_views([case])[case.id]
+
+
+def plan_views(cases: Sequence[Case]) -> dict[uuid.UUID, PlanView | None]:
+    """`plan_view` of each case (None without a plan), in at most eight statements however
+    many cases: plans, goals, actions, party names (three at most), current versions and the
+    last agreed versions of drafts."""
+    views: dict[uuid.UUID, PlanView | None] = {case.id: None for case in cases}
+    session = db_session()
+    plans = (
+        list(session.scalars(select(Plan).where(Plan.case_id.in_(list(views))))) if views else []
+    )
+    if not plans:
+        return views
+    plan_ids = [plan.id for plan in plans]
+    goals_of: dict[uuid.UUID, list[Goal]] = {plan_id: [] for plan_id in plan_ids}
+    for goal in session.scalars(
+        select(Goal).where(Goal.plan_id.in_(plan_ids)).order_by(Goal.created_at, Goal.id)
+    ):
+        goals_of[goal.plan_id].append(goal)
+    actions_of: dict[uuid.UUID, list[Action]] = {plan.case_id: [] for plan in plans}
+    for action in session.scalars(
+        select(Action)
+        .where(Action.case_id.in_(list(actions_of)))
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.created_at, Action.id)
+    ):
+        actions_of[action.case_id].append(action)
+    names = _names_of(
+        [g for goals in goals_of.values() for g in goals],
+        [a for actions in actions_of.values() for a in actions],
+    )
+    current = {
+        version.plan_id: version
+        for version in session.scalars(
+            select(PlanVersion)
+            .join(
+                Plan,
+                and_(Plan.id == PlanVersion.plan_id, Plan.current_number == PlanVersion.number),
+            )
+            .where(Plan.id.in_(plan_ids))
         )
-    )
-    if plan.state == "agreed" and current is not None:
-        agreed_on, agreed_by, changes = current.agreed_on, current.agreed_by, current.changes
-    else:
-        last = _last_agreed(plan)
-        agreed_on, agreed_by = None, []
-        changes = describe_changes(last.snapshot, _snapshot(case, plan)) if last else []
-    return PlanView(
-        case_id=case.id,
-        version_number=plan.current_number,
-        state=plan.state,  # type: ignore[arg-type]
-        agreed_on=agreed_on,
-        agreed_by=tuple(agreed_by or ()),
-        changes=tuple(changes or ()),
-        goals=tuple(goal_view(g, by_goal.get(g.id, []), names) for g in goals),
-    )
+    }
+    drafts = [p.id for p in plans if not (p.state == "agreed" and p.id in current)]
+    last_agreed = _last_agreed_of(drafts)
+    for plan in plans:
+        goals, actions = goals_of[plan.id], actions_of[plan.case_id]
+        if plan.id in drafts:
+            last = last_agreed.get(plan.id)
+            agreed_on, agreed_by = None, []
+            changes = (
+                describe_changes(last.snapshot, _content_snapshot(goals, actions, names))
+                if last
+                else []
+            )
+        else:
+            version = current[plan.id]
+            agreed_on, agreed_by, changes = version.agreed_on, version.agreed_by, version.changes
+        by_goal: dict[uuid.UUID, list[Action]] = {}
+        for action in actions:
+            by_goal.setdefault(action.goal_id, []).append(action)
+        views[plan.case_id] = PlanView(
+            case_id=plan.case_id,
+            version_number=plan.current_number,
+            state=plan.state,  # type: ignore[arg-type]
+            agreed_on=agreed_on,
+            agreed_by=tuple(agreed_by or ()),
+            changes=tuple(changes or ()),
+            goals=tuple(goal_view(g, by_goal.get(g.id, []), names) for g in goals),
+        )
+    return views
 
 
 def plan_versions(case: Case) -> list[PlanVersionSummary]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -350,13 +351,20 @@ def request_appointment(
 def appointment_requests(case: Case) -> list[AppointmentRequest]:
     """The case's appointment requests, newest first (no authorisation, no audit: callers
     load the case for their actor and record their own read)."""
-    return list(
-        db_session().scalars(
+    return appointment_requests_of([case])[case.id]
+
+
+def appointment_requests_of(cases: Sequence[Case]) -> dict[uuid.UUID, list[AppointmentRequest]]:
+    """`appointment_requests` of each case, in one query."""
+    found: dict[uuid.UUID, list[AppointmentRequest]] = {case.id: [] for case in cases}
+    if found:
+        for request in db_session().scalars(
             select(AppointmentRequest)
-            .where(AppointmentRequest.case_id == case.id)
-            .order_by(AppointmentRequest.created_at.desc())
-        )
-    )
+            .where(AppointmentRequest.case_id.in_(list(found)))
+            .order_by(AppointmentRequest.created_at.desc(), AppointmentRequest.id)
+        ):
+            found[request.case_id].append(request)
+    return found
 
 
 def handle_appointment(actor: Actor, request_id: uuid.UUID, status: str) -> AppointmentRequest:

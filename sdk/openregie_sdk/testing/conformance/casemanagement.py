@@ -1,4 +1,5 @@
-"""The conformance suite of the `casemanagement` capability (protocol version 1.1).
+"""The conformance suite of the `casemanagement` capability (protocol version 1.2; a provider
+of 1.1, without `resident_overview`, skips that method's test).
 
 Any provider of `openregie_sdk.capabilities.casemanagement.CaseManagement` — the module
 OpenRegie ships, a vendor's replacement, or a small fake in another module's tests — proves
@@ -80,6 +81,7 @@ from sqlalchemy import select
 
 from openregie_sdk import capability
 from openregie_sdk.actors import SYSTEM, Actor, ActorKind
+from openregie_sdk.capabilities import CAPABILITIES
 from openregie_sdk.capabilities.casemanagement import (
     RESIDENT_ACTION_STATUSES,
     ActionView,
@@ -88,6 +90,7 @@ from openregie_sdk.capabilities.casemanagement import (
     NotFound,
     PlanView,
     Refused,
+    ResidentCase,
     Stale,
 )
 from openregie_sdk.registry import Household, HouseholdMember, Membership, Person, Team
@@ -317,7 +320,12 @@ class CaseManagementConformance:
 
     # -- the protocol -------------------------------------------------------------------------
     def test_provider_satisfies_the_protocol(self, provider: CaseManagement) -> None:
-        assert isinstance(provider, CaseManagement)
+        """Every method of the protocol version it implements: 1.2 when it has
+        `resident_overview`, else 1.1 (`isinstance` against the protocol would ask for all
+        of 1.2)."""
+        version = "1.2" if hasattr(provider, "resident_overview") else "1.1"
+        methods = CAPABILITIES["casemanagement"].methods_for(version)
+        assert [m for m in methods if not callable(getattr(provider, m, None))] == []
 
     # -- cases --------------------------------------------------------------------------------
     def test_cases_of_household_newest_first(
@@ -367,6 +375,33 @@ class CaseManagementConformance:
         assert set(closed.person_ids) == {world.parent_id}
         with pytest.raises(NotFound):
             provider.case_overview(uuid.uuid4())
+
+    def test_resident_overview_equals_the_single_case_reads(
+        self, provider: CaseManagement, world: World, scenario: Scenario
+    ) -> None:
+        """Since 1.2: each of the person's cases, newest first, with exactly what
+        `case_overview`, `current_plan` and `appointment_requests` return for it."""
+        if not hasattr(provider, "resident_overview"):
+            pytest.skip("a casemanagement 1.1 provider: resident_overview came with 1.2")
+        provider.request_appointment(
+            scenario.case_id,
+            by_person_id=world.parent_id,
+            subject="Gesprek",
+            channel="phone",
+            preferred_moments="",
+        )
+        for person in (world.parent_id, world.child_id, world.other_person_id):
+            cases = provider.resident_overview(person)
+            assert [c.overview.case.id for c in cases] == _ids(provider.cases_of_person(person))
+            assert list(cases) == [
+                ResidentCase(
+                    overview=provider.case_overview(c.id),
+                    plan=provider.current_plan(c.id),
+                    appointment_requests=tuple(provider.appointment_requests(c.id)),
+                )
+                for c in provider.cases_of_person(person)
+            ]
+        assert list(provider.resident_overview(uuid.uuid4())) == []
 
     # -- plan ---------------------------------------------------------------------------------
     def test_current_plan_holds_the_living_goals_and_actions(
