@@ -34,7 +34,8 @@ def pages(targets: Any) -> dict[str, str]:
         "case": f"/casussen/{targets.case_ids[0]}",
         "plan": f"/casussen/{targets.case_ids[0]}/plan",
         "person-search": "/personen/?naam=peters",
-        "health": "/health",
+        "start": "/start",  # the layout and the dashboard's widgets: near a page's floor
+        "health": "/health",  # no actor, no layout: Flask and the request's session
     }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import abort, current_app, g, request, session
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 
 from openregie_core.auth.tokens import actor_for_bearer
 from openregie_core.models import User
@@ -45,11 +45,16 @@ def _runtime() -> Any:
     return current_app.extensions["openregie"]
 
 
+# Built once: `Session.get` builds its SELECT again for every request's new session.
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 def _user(raw: object) -> User | None:
     try:
-        user = _runtime().session().get(User, uuid.UUID(str(raw)))
+        user_id = uuid.UUID(str(raw))
     except ValueError:
         return None
+    user = _runtime().session().scalar(_USER_BY_ID, {"user_id": user_id})
     return user if user is not None and user.active else None
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import Date, Uuid, cast, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Date, Uuid, bindparam, cast, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from openregie_core.models import Role, RoleAssignment, RolePermission
@@ -15,14 +15,10 @@ from openregie_sdk.actors import Grant
 from openregie_sdk.registry import Membership
 
 
-def load_grants(
-    session: Session, user_id: uuid.UUID, today: dt.date
-) -> tuple[tuple[Grant, ...], frozenset[str], frozenset[uuid.UUID], uuid.UUID | None]:
-    """(grants, role names, current team ids, home organisation of the latest membership).
-
-    One statement: the role assignments' permissions UNION ALL the current memberships'.
-    Grants come in a fixed order (installation-wide, then by municipality, then by team), so
-    the same rights give an equal `Actor`, whatever order the database returns rows in."""
+def _grants_statement() -> CompoundSelect:
+    """The role assignments' permissions UNION ALL the current memberships', for the bind
+    parameters `user_id` and `today`. Built once: a request neither builds it nor computes
+    its cache key again (SQLAlchemy memoises that on the statement object)."""
     assigned = (
         select(
             RoleAssignment.municipality_id.label("municipality_id"),
@@ -34,7 +30,7 @@ def load_grants(
         )
         .join(Role, Role.id == RoleAssignment.role_id)
         .outerjoin(RolePermission, RolePermission.role_id == Role.id)
-        .where(RoleAssignment.user_id == user_id)
+        .where(RoleAssignment.user_id == bindparam("user_id"))
     )
     memberships = (
         select(
@@ -48,12 +44,26 @@ def load_grants(
         .outerjoin(Role, Role.name == Membership.role)
         .outerjoin(RolePermission, RolePermission.role_id == Role.id)
         .where(
-            Membership.user_id == user_id,
-            Membership.start_on <= today,
-            or_(Membership.end_on.is_(None), Membership.end_on > today),
+            Membership.user_id == bindparam("user_id"),
+            Membership.start_on <= bindparam("today"),
+            or_(Membership.end_on.is_(None), Membership.end_on > bindparam("today")),
         )
     )
-    rows = session.execute(union_all(assigned, memberships)).all()
+    return union_all(assigned, memberships)
+
+
+_GRANTS = _grants_statement()
+
+
+def load_grants(
+    session: Session, user_id: uuid.UUID, today: dt.date
+) -> tuple[tuple[Grant, ...], frozenset[str], frozenset[uuid.UUID], uuid.UUID | None]:
+    """(grants, role names, current team ids, home organisation of the latest membership).
+
+    One statement: the role assignments' permissions UNION ALL the current memberships'.
+    Grants come in a fixed order (installation-wide, then by municipality, then by team), so
+    the same rights give an equal `Actor`, whatever order the database returns rows in."""
+    rows = session.execute(_GRANTS, {"user_id": user_id, "today": today}).all()
 
     scoped: dict[tuple[uuid.UUID | None, uuid.UUID | None], set[str]] = defaultdict(set)
     roles: set[str] = set()
