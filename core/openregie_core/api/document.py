@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from openregie_core.api.schemas import ValidationErrorOut
 from openregie_core.registry.errors import problems_of
+from openregie_core.routing import Rule
 from openregie_sdk.version import SDK_VERSION
 from openregie_sdk.web import PUBLIC
 
@@ -72,7 +73,10 @@ DOC_BLUEPRINTS = ("openapi", "swagger")
 
 class OpenRegieAPI(OpenAPI):
     """flask-openapi3's application; its validation-error responses in the document use
-    our error shape (an object), not the library's default (a list)."""
+    our error shape (an object), not the library's default (a list). Its URL rules
+    compile their URL builders on first use (`openregie_core.routing`)."""
+
+    url_rule_class = Rule
 
     def generate_spec_json(self) -> None:
         super().generate_spec_json()
