@@ -6,9 +6,9 @@ or a database an earlier test used, put back into the template's state in place
 (`pg_reset.Snapshot.reset`: its rows emptied and the template's copied back, its
 sequences reset; one whose schema the test changed is dropped instead). Cloning costs the
 server about half a second, a reset tens of milliseconds, so after the first few tests of
-a template its databases go round. A background thread does the clones and resets while
-tests run: it clones the next database of a template when none is waiting, and resets (or
-drops) used ones. Every database this run created is dropped at the end of the run. Test
+a template its databases go round. A background thread resets (or drops) used databases
+while tests run, and clones one ahead for a template whose databases could not all be
+reset. Every database this run created is dropped at the end of the run. Test
 connections commit without waiting for the disk (`synchronous_commit=off`; nothing here
 must survive a crash).
 """
@@ -41,7 +41,7 @@ class TestDatabases:
         self._templates: dict[tuple[str, ...], str] = {}
         self._created: list[str] = []
         self._counter = 0
-        # PostgreSQL: one clone made ahead per template, and drops, off the tests' path.
+        # PostgreSQL: resets, drops and clones made ahead, off the tests' path.
         self._background = ThreadPoolExecutor(max_workers=1) if server_url else None
         self._ahead: dict[str, Future[str]] = {}
         # Per template database: its snapshot, and the used databases reset to it, ready.
