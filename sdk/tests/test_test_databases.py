@@ -6,6 +6,7 @@ later rollback must find it)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -73,81 +74,75 @@ def _settle(databases: TestDatabases) -> None:
     databases._background.submit(lambda: None).result()  # resets and drops have run
 
 
-def test_a_used_database_comes_back_in_the_templates_state_rows_and_sequences(tmp_path):
+@pytest.fixture
+def databases(tmp_path: Any) -> Iterator[TestDatabases]:
+    """A test kit of its own (its bookkeeping starts empty); every database dropped after."""
     databases = TestDatabases(SERVER, tmp_path)
     try:
-        first = databases.migrated(("small",), _small_schema)
-        _run(
-            first,
-            "INSERT INTO parent (name) VALUES ('written by a test')",
-            "INSERT INTO child (parent_id) VALUES (1), (2)",
-            "UPDATE parent SET name = 'changed' WHERE id = 1",
-        )
-        databases.drop(first)
-        _settle(databases)
-
-        second = databases.migrated(("small",), _small_schema)
-        assert make_url(second).database == make_url(first).database  # reset, not cloned
-        parents, children, fresh = _run(
-            second,
-            "SELECT id, name FROM parent",
-            "SELECT count(*) FROM child",
-            "INSERT INTO parent (name) VALUES ('next') RETURNING id",
-        )
-        assert parents == [(1, "seeded")]
-        assert children == [(0,)]
-        assert fresh == [(2,)]  # the sequence is where the template left it
+        yield databases
     finally:
         databases.drop_all()
 
 
-def test_a_database_whose_schema_a_test_changed_is_dropped_not_reused(tmp_path):
-    databases = TestDatabases(SERVER, tmp_path)
-    try:
-        first = databases.migrated(("small",), _small_schema)
-        _run(first, "ALTER TABLE parent ADD COLUMN note text")
-        databases.drop(first)
-        _settle(databases)
+def test_a_used_database_comes_back_in_the_templates_state_rows_and_sequences(databases):
+    first = databases.migrated(("small",), _small_schema)
+    _run(
+        first,
+        "INSERT INTO parent (name) VALUES ('written by a test')",
+        "INSERT INTO child (parent_id) VALUES (1), (2)",
+        "UPDATE parent SET name = 'changed' WHERE id = 1",
+    )
+    databases.drop(first)
+    _settle(databases)
 
-        assert not _exists(databases, first)
-        second = databases.migrated(("small",), _small_schema)
-        assert make_url(second).database != make_url(first).database
-        columns = _run(
-            second,
-            "SELECT column_name FROM information_schema.columns"
-            " WHERE table_name = 'parent' ORDER BY column_name",
-        )[0]
-        assert columns == [("id",), ("name",)]
-    finally:
-        databases.drop_all()
-
-
-def test_giving_a_database_back_twice_does_not_drop_it_from_under_the_next_test(tmp_path):
-    databases = TestDatabases(SERVER, tmp_path)
-    try:
-        first = databases.migrated(("small",), _small_schema)
-        databases.drop(first)
-        databases.drop(first)
-        _settle(databases)
-
-        second = databases.migrated(("small",), _small_schema)
-        assert make_url(second).database == make_url(first).database
-        assert _exists(databases, second)
-        assert _run(second, "SELECT name FROM parent")[0] == [("seeded",)]
-    finally:
-        databases.drop_all()
+    second = databases.migrated(("small",), _small_schema)
+    assert make_url(second).database == make_url(first).database  # reset, not cloned
+    parents, children, fresh = _run(
+        second,
+        "SELECT id, name FROM parent",
+        "SELECT count(*) FROM child",
+        "INSERT INTO parent (name) VALUES ('next') RETURNING id",
+    )
+    assert parents == [(1, "seeded")]
+    assert children == [(0,)]
+    assert fresh == [(2,)]  # the sequence is where the template left it
 
 
-def test_the_next_test_waits_for_the_reset_under_way_rather_than_cloning(tmp_path):
-    databases = TestDatabases(SERVER, tmp_path)
-    try:
-        first = databases.migrated(("small",), _small_schema)
-        _run(first, "INSERT INTO parent (name) VALUES ('written by a test')")
-        databases.drop(first)
-        second = databases.migrated(("small",), _small_schema)  # at once: no settling
+def test_a_database_whose_schema_a_test_changed_is_dropped_not_reused(databases):
+    first = databases.migrated(("small",), _small_schema)
+    _run(first, "ALTER TABLE parent ADD COLUMN note text")
+    databases.drop(first)
+    _settle(databases)
 
-        assert make_url(second).database == make_url(first).database
-        assert _run(second, "SELECT name FROM parent")[0] == [("seeded",)]
-        assert len(databases._created) == 2  # the template and the one database
-    finally:
-        databases.drop_all()
+    assert not _exists(databases, first)
+    second = databases.migrated(("small",), _small_schema)
+    assert make_url(second).database != make_url(first).database
+    columns = _run(
+        second,
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = 'parent' ORDER BY column_name",
+    )[0]
+    assert columns == [("id",), ("name",)]
+
+
+def test_giving_a_database_back_twice_does_not_drop_it_from_under_the_next_test(databases):
+    first = databases.migrated(("small",), _small_schema)
+    databases.drop(first)
+    databases.drop(first)
+    _settle(databases)
+
+    second = databases.migrated(("small",), _small_schema)
+    assert make_url(second).database == make_url(first).database
+    assert _exists(databases, second)
+    assert _run(second, "SELECT name FROM parent")[0] == [("seeded",)]
+
+
+def test_the_next_test_waits_for_the_reset_under_way_rather_than_cloning(databases):
+    first = databases.migrated(("small",), _small_schema)
+    _run(first, "INSERT INTO parent (name) VALUES ('written by a test')")
+    databases.drop(first)
+    second = databases.migrated(("small",), _small_schema)  # at once: no settling
+
+    assert make_url(second).database == make_url(first).database
+    assert _run(second, "SELECT name FROM parent")[0] == [("seeded",)]
+    assert len(databases._created) == 2  # the template and the one database
